@@ -1,0 +1,44 @@
+package dev.costlake.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The typed, validated configuration of a run. Built only by {@link ConfigLoader}.
+ *
+ * @param origin the file (or "defaults") the configuration came from, for messages
+ * @param landing base of relative source paths (local folder or s3a:// URI)
+ * @param warehouse folder or URI holding one folder per Delta table
+ * @param sparkMaster master URL for embedded runs; empty leaves it to spark-submit
+ * @param sparkConf extra Spark settings (also spark.hadoop.* for Hadoop/S3A)
+ * @param bronzeEnabled whether raw rows are copied into a bronze Delta table per source
+ */
+public record PipelineConfig(
+    String origin,
+    String landing,
+    String warehouse,
+    String sparkMaster,
+    String appName,
+    Map<String, String> sparkConf,
+    List<SourceConfig> sources,
+    boolean bronzeEnabled,
+    Reconciliation reconciliation) {
+
+  /** Tolerances for reconciliation; rows must match exactly. */
+  public record Reconciliation(java.math.BigDecimal costTolerance, boolean failOnMismatch) {}
+
+  /** Resolves a source path against the landing base unless it is absolute or a URI. */
+  public String resolveLandingPath(String path) {
+    if (path.contains("://") || path.startsWith("/")) {
+      return path;
+    }
+    String base = landing.endsWith("/") ? landing.substring(0, landing.length() - 1) : landing;
+    return base + "/" + path;
+  }
+
+  public String tablePath(String table) {
+    String base =
+        warehouse.endsWith("/") ? warehouse.substring(0, warehouse.length() - 1) : warehouse;
+    return base + "/" + table;
+  }
+}

@@ -1,0 +1,26 @@
+package dev.costlake.model;
+
+import java.util.List;
+
+/** Names of the warehouse tables. Each is a Delta table in a folder of that name. */
+public final class Tables {
+  private Tables() {}
+
+  public static final String BRONZE_PREFIX = "bronze_";
+  public static final String COST_LINE_ITEMS = "cost_line_items";
+  public static final String QUARANTINE_LINE_ITEMS = "quarantine_line_items";
+  public static final String COST_DAILY = "cost_daily";
+  public static final String INGESTION_LOG = "ingestion_log";
+  public static final String RECONCILIATION = "reconciliation";
+  public static final String PIPELINE_RUNS = "pipeline_runs";
+
+  /** Tables every nightly run produces, in the order the run writes them. */
+  public static final List<String> CORE =
+      List.of(
+          INGESTION_LOG, COST_LINE_ITEMS, QUARANTINE_LINE_ITEMS, COST_DAILY, RECONCILIATION,
+          PIPELINE_RUNS);
+
+  public static String bronze(String sourceName) {
+    return BRONZE_PREFIX + sourceName.replaceAll("[^A-Za-z0-9_]", "_").toLowerCase();
+  }
+}

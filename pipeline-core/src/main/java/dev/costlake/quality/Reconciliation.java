@@ -1,0 +1,125 @@
+package dev.costlake.quality;
+
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import dev.costlake.gold.CostDaily;
+import dev.costlake.model.Focus;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Rows and Σ BilledCost per (source, billing account, period, currency) across layers. Two
+ * checks: raw = silver + quarantine (per source unit, from the rows read versus the tables as
+ * written) and silver = gold (per account, period and currency over all sources). Rows must
+ * match exactly; cost within the configured tolerance.
+ */
+public final class Reconciliation {
+  private Reconciliation() {}
+
+  public static final String CHECK = "check";
+  public static final String RAW_EQUALS_SILVER_PLUS_QUARANTINE = "raw = silver + quarantine";
+  public static final String SILVER_EQUALS_GOLD = "silver = cost_daily";
+  public static final String EXPECTED_ROWS = "expected_rows";
+  public static final String ACTUAL_ROWS = "actual_rows";
+  public static final String EXPECTED_BILLED = "expected_billed_cost";
+  public static final String ACTUAL_BILLED = "actual_billed_cost";
+  public static final String STATUS = "status";
+
+  private static final List<String> UNIT =
+      List.of(
+          Focus.X_SOURCE_NAME, Focus.BillingAccountId, Focus.X_BILLING_PERIOD, Focus.BillingCurrency);
+
+  /**
+   * @param staged the rows as read and normalized (before the split), for one or more sources
+   * @param silver the silver table restricted to the same sources and periods
+   * @param quarantine the quarantine table restricted to the same sources
+   * @param silverAll the silver table restricted to the periods written to gold
+   * @param gold cost_daily restricted to the same periods
+   */
+  public static Dataset<Row> compute(
+      Dataset<Row> staged,
+      Dataset<Row> silver,
+      Dataset<Row> quarantine,
+      Dataset<Row> silverAll,
+      Dataset<Row> gold,
+      String runId,
+      BigDecimal tolerance) {
+    Dataset<Row> expected = totals(staged, UNIT, "e");
+    Dataset<Row> actual =
+        totals(
+            silver
+                .select(unitCols(Focus.BilledCost))
+                .unionByName(quarantine.select(unitCols(Focus.BilledCost))),
+            UNIT,
+            "a");
+    Dataset<Row> first = compare(expected, actual, UNIT, RAW_EQUALS_SILVER_PLUS_QUARANTINE);
+
+    List<String> goldKey = List.of(Focus.BillingAccountId, Focus.X_BILLING_PERIOD, Focus.BillingCurrency);
+    Dataset<Row> silverTotals = totals(silverAll, goldKey, "e");
+    Dataset<Row> goldTotals =
+        gold.groupBy(goldKey.stream().map(c -> col(c)).toArray(Column[]::new))
+            .agg(
+                sum(col(CostDaily.LINE_ITEMS)).as("a_rows"),
+                sum(col(Focus.BilledCost)).as("a_billed"));
+    Dataset<Row> second =
+        compare(silverTotals, goldTotals, goldKey, SILVER_EQUALS_GOLD)
+            .withColumn(Focus.X_SOURCE_NAME, lit("*"));
+
+    Column rowDiff = col(EXPECTED_ROWS).minus(col(ACTUAL_ROWS));
+    Column costDiff = abs(col(EXPECTED_BILLED).minus(col(ACTUAL_BILLED)));
+    return first
+        .unionByName(second)
+        .withColumn(
+            STATUS,
+            when(rowDiff.equalTo(0).and(costDiff.leq(lit(tolerance))), lit("OK"))
+                .otherwise(lit("MISMATCH")))
+        .withColumn("run_id", lit(runId))
+        .withColumn("checked_at", current_timestamp());
+  }
+
+  private static Column[] unitCols(String cost) {
+    List<Column> c = new ArrayList<>();
+    for (String u : UNIT) {
+      c.add(col(u));
+    }
+    c.add(col(cost));
+    return c.toArray(new Column[0]);
+  }
+
+  private static Dataset<Row> totals(Dataset<Row> rows, List<String> key, String prefix) {
+    return rows.groupBy(key.stream().map(c -> col(c)).toArray(Column[]::new))
+        .agg(
+            count(lit(1)).as(prefix + "_rows"),
+            sum(coalesce(col(Focus.BilledCost), lit(0).cast(Focus.DECIMAL))).as(prefix + "_billed"));
+  }
+
+  private static Dataset<Row> compare(
+      Dataset<Row> expected, Dataset<Row> actual, List<String> key, String check) {
+    Column on = null;
+    for (String k : key) {
+      Column eq = expected.col(k).eqNullSafe(actual.col(k));
+      on = on == null ? eq : on.and(eq);
+    }
+    List<Column> sel = new ArrayList<>();
+    for (String k : key) {
+      sel.add(coalesce(expected.col(k), actual.col(k)).as(k));
+    }
+    sel.add(lit(check).as(CHECK));
+    sel.add(coalesce(expected.col("e_rows"), lit(0L)).as(EXPECTED_ROWS));
+    sel.add(coalesce(actual.col("a_rows"), lit(0L)).as(ACTUAL_ROWS));
+    sel.add(coalesce(expected.col("e_billed"), lit(BigDecimal.ZERO)).as(EXPECTED_BILLED));
+    sel.add(coalesce(actual.col("a_billed"), lit(BigDecimal.ZERO)).as(ACTUAL_BILLED));
+    return expected.join(actual, on, "full_outer").select(sel.toArray(new Column[0]));
+  }
+}

@@ -1,0 +1,151 @@
+package dev.costlake.sources;
+
+import dev.costlake.errors.Errors;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Lists the export files under a landing path (local or s3a) and reads their column names.
+ * Hidden and marker files ({@code _SUCCESS}, {@code .crc}, names starting with {@code _} or
+ * {@code .}) are skipped; other files with unknown extensions are reported by the caller.
+ */
+public final class LandingFiles {
+  private LandingFiles() {}
+
+  public static final char BOM = '\uFEFF';
+
+  public record Listing(List<SourceFile> files, List<String> ignored) {}
+
+  public static Listing list(SparkSession spark, String root) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    List<SourceFile> files = new ArrayList<>();
+    List<String> ignored = new ArrayList<>();
+    try {
+      Path rootPath = new Path(root);
+      FileSystem fs = rootPath.getFileSystem(hadoop);
+      if (!fs.exists(rootPath)) {
+        return new Listing(files, ignored);
+      }
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(rootPath, true);
+      while (it.hasNext()) {
+        LocatedFileStatus st = it.next();
+        String p = st.getPath().toString();
+        if (hidden(rootPath, st.getPath())) {
+          continue;
+        }
+        SourceFile.Encoding enc = encoding(st.getPath().getName());
+        if (enc == null) {
+          ignored.add(p);
+          continue;
+        }
+        List<String> cols =
+            enc == SourceFile.Encoding.PARQUET
+                ? parquetColumns(spark, p)
+                : csvHeader(fs, st.getPath(), enc == SourceFile.Encoding.CSV_GZIP);
+        files.add(new SourceFile(p, st.getLen(), st.getModificationTime(), enc, cols));
+      }
+    } catch (IOException e) {
+      throw Errors.unreadableFile(root, "cannot list the landing path: " + e.getMessage(), e);
+    }
+    files.sort((a, b) -> a.path().compareTo(b.path()));
+    ignored.sort(String::compareTo);
+    return new Listing(files, ignored);
+  }
+
+  private static boolean hidden(Path root, Path p) {
+    for (Path cur = p; cur != null && !cur.equals(root); cur = cur.getParent()) {
+      String n = cur.getName();
+      if (n.startsWith("_") || n.startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static SourceFile.Encoding encoding(String name) {
+    String n = name.toLowerCase(java.util.Locale.ROOT);
+    if (n.endsWith(".csv.gz") || n.endsWith(".csv.gzip")) {
+      return SourceFile.Encoding.CSV_GZIP;
+    }
+    if (n.endsWith(".csv")) {
+      return SourceFile.Encoding.CSV;
+    }
+    if (n.endsWith(".parquet")) {
+      return SourceFile.Encoding.PARQUET;
+    }
+    return null;
+  }
+
+  private static List<String> parquetColumns(SparkSession spark, String path) {
+    try {
+      List<String> cols = new ArrayList<>();
+      for (StructField f : spark.read().parquet(path).schema().fields()) {
+        cols.add(f.name());
+      }
+      return cols;
+    } catch (RuntimeException e) {
+      throw Errors.unreadableFile(path, "not a readable Parquet file (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** The header line of a CSV file, split with RFC 4180 quoting, BOM removed. */
+  static List<String> csvHeader(FileSystem fs, Path path, boolean gzip) throws IOException {
+    try (InputStream raw = fs.open(path);
+        InputStream in = gzip ? new GZIPInputStream(raw) : raw;
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String line = r.readLine();
+      if (line == null || line.isBlank()) {
+        return List.of();
+      }
+      if (line.charAt(0) == BOM) {
+        line = line.substring(1);
+      }
+      return splitCsvLine(line);
+    } catch (java.util.zip.ZipException | java.io.EOFException e) {
+      throw Errors.unreadableFile(path.toString(), "corrupt gzip stream (" + e.getMessage() + ")", e);
+    }
+  }
+
+  static List<String> splitCsvLine(String line) {
+    List<String> out = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char ch = line.charAt(i);
+      if (quoted) {
+        if (ch == '"') {
+          if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
+            cur.append('"');
+            i++;
+          } else {
+            quoted = false;
+          }
+        } else {
+          cur.append(ch);
+        }
+      } else if (ch == '"') {
+        quoted = true;
+      } else if (ch == ',') {
+        out.add(cur.toString().trim());
+        cur.setLength(0);
+      } else {
+        cur.append(ch);
+      }
+    }
+    out.add(cur.toString().trim());
+    return out;
+  }
+}

@@ -1,0 +1,126 @@
+package dev.costlake.sources;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.costlake.errors.Errors;
+import dev.costlake.model.Focus;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads landing files as raw text: every column a string exactly as exported, plus lineage
+ * ({@code x_SourceFile}, {@code x_SourceRow}: the 1-based data row in the file) and
+ * {@value #CORRUPT} holding the raw line of CSV rows whose field count does not match the header.
+ * Files with the same column list are read together; groups are unioned by name.
+ */
+public final class RawReader {
+  private RawReader() {}
+
+  public static final String CORRUPT = "_corrupt_record";
+
+  public static Dataset<Row> read(SparkSession spark, List<SourceFile> files, String formatTag) {
+    Map<List<String>, List<SourceFile>> groups = new LinkedHashMap<>();
+    for (SourceFile f : files) {
+      String enc = f.encoding() == SourceFile.Encoding.PARQUET ? "parquet" : "csv";
+      List<String> key = new ArrayList<>(f.columns());
+      key.add(0, enc);
+      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
+    }
+    Dataset<Row> out = null;
+    for (Map.Entry<List<String>, List<SourceFile>> g : groups.entrySet()) {
+      List<SourceFile> group = g.getValue();
+      Dataset<Row> part =
+          group.get(0).encoding() == SourceFile.Encoding.PARQUET
+              ? readParquet(spark, group)
+              : readCsv(spark, group);
+      String tag =
+          FormatDetector.FOCUS.equals(formatTag)
+              ? FormatDetector.focusVersion(group.get(0).columns())
+              : formatTag;
+      part = part.withColumn(Focus.X_SOURCE_FORMAT, lit(tag));
+      out = out == null ? part : out.unionByName(part, true);
+    }
+    return out;
+  }
+
+  private static Dataset<Row> readCsv(SparkSession spark, List<SourceFile> group) {
+    List<String> header = group.get(0).columns();
+    Set<String> seen = new HashSet<>();
+    StructType schema = new StructType();
+    for (int i = 0; i < header.size(); i++) {
+      String name = header.get(i);
+      if (name.isEmpty() || !seen.add(name.toLowerCase(Locale.ROOT))) {
+        throw Errors.unreadableFile(
+            group.get(0).path(),
+            "header column " + (i + 1) + " ('" + name + "') is empty or repeated",
+            null);
+      }
+      schema = schema.add(name, DataTypes.StringType, true);
+    }
+    schema = schema.add(CORRUPT, DataTypes.StringType, true);
+    Dataset<Row> df =
+        spark
+            .read()
+            .schema(schema)
+            .option("header", "true")
+            .option("enforceSchema", "true")
+            .option("mode", "PERMISSIVE")
+            .option("columnNameOfCorruptRecord", CORRUPT)
+            .option("escape", "\"")
+            .option("multiLine", "true")
+            .option("encoding", "UTF-8")
+            .csv(paths(group));
+    // multiLine keeps each file in one partition, so read order is file order.
+    Column file = col("_metadata.file_path");
+    df =
+        df.withColumn(Focus.X_SOURCE_FILE, file)
+            .withColumn("_order", functions.monotonically_increasing_id());
+    return df.withColumn(
+            Focus.X_SOURCE_ROW,
+            functions
+                .row_number()
+                .over(Window.partitionBy(Focus.X_SOURCE_FILE).orderBy("_order"))
+                .cast(DataTypes.LongType))
+        .drop("_order");
+  }
+
+  private static Dataset<Row> readParquet(SparkSession spark, List<SourceFile> group) {
+    Dataset<Row> df = spark.read().parquet(paths(group));
+    List<Column> cols = new ArrayList<>();
+    for (StructField f : df.schema().fields()) {
+      Column c = col("`" + f.name() + "`");
+      Column text =
+          f.dataType() instanceof StructType
+                  || f.dataType() instanceof org.apache.spark.sql.types.MapType
+                  || f.dataType() instanceof org.apache.spark.sql.types.ArrayType
+              ? functions.to_json(c)
+              : f.dataType() instanceof org.apache.spark.sql.types.TimestampType
+                  ? functions.date_format(c, "yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+                  : c.cast(DataTypes.StringType);
+      cols.add(text.as(f.name()));
+    }
+    cols.add(lit(null).cast(DataTypes.StringType).as(CORRUPT));
+    cols.add(col("_metadata.file_path").as(Focus.X_SOURCE_FILE));
+    cols.add(col("_metadata.row_index").plus(1).as(Focus.X_SOURCE_ROW));
+    return df.select(cols.toArray(new Column[0]));
+  }
+
+  private static String[] paths(List<SourceFile> group) {
+    return group.stream().map(SourceFile::path).toArray(String[]::new);
+  }
+}

@@ -1,0 +1,214 @@
+package dev.costlake.sources.focus;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import dev.costlake.model.Focus;
+import dev.costlake.quality.Quarantine;
+import dev.costlake.sources.RawReader;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MapType;
+
+/**
+ * Raw FOCUS text rows (any version 1.0–1.3, columns matched ignoring case) to canonical FOCUS
+ * 1.3 rows. Placeholders become real nulls; decimals (E-notation included) and timestamps are
+ * parsed exactly (UTC); enumerations take their canonical spelling; columns the export lacks are
+ * null (or the source's configured default); provider columns not in FOCUS are kept in {@code
+ * x_Extensions}. Each row carries {@value Quarantine#REASONS}: empty when valid, else why not.
+ * No I/O.
+ */
+public final class FocusNormalizer {
+  private FocusNormalizer() {}
+
+  /** Strings exports use for "no value". */
+  public static final List<String> PLACEHOLDERS = List.of("", "null", "none", "n/a");
+
+  /** Columns that must hold a value for a row to enter silver. */
+  public static final List<String> REQUIRED =
+      List.of(
+          Focus.BillingAccountId,
+          Focus.BillingCurrency,
+          Focus.BillingPeriodStart,
+          Focus.ChargePeriodStart,
+          Focus.ChargeCategory,
+          Focus.BilledCost,
+          Focus.EffectiveCost);
+
+  static final MapType TAGS_TYPE = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
+
+  private static final Set<String> LINEAGE =
+      Set.of(
+          Focus.X_SOURCE_FILE,
+          Focus.X_SOURCE_ROW,
+          Focus.X_SOURCE_FORMAT,
+          RawReader.CORRUPT);
+
+  /**
+   * @param raw text rows from {@link RawReader}
+   * @param sourceName configured source name (lineage and replace unit)
+   * @param runId this run's id
+   * @param defaults values for columns absent or empty in the export, by FOCUS column name
+   */
+  public static Dataset<Row> normalize(
+      Dataset<Row> raw, String sourceName, String runId, Map<String, String> defaults) {
+    Map<String, String> byLower = new HashMap<>();
+    List<String> extras = new ArrayList<>();
+    Set<String> canonicalLower =
+        Focus.columns().keySet().stream()
+            .map(n -> n.toLowerCase(Locale.ROOT))
+            .collect(Collectors.toSet());
+    for (String c : raw.columns()) {
+      if (LINEAGE.contains(c)) {
+        continue;
+      }
+      String lower = c.toLowerCase(Locale.ROOT);
+      if (canonicalLower.contains(lower)) {
+        byLower.putIfAbsent(lower, c);
+      } else {
+        extras.add(c);
+      }
+    }
+    Map<String, String> defaultsByLower = new HashMap<>();
+    defaults.forEach((k, v) -> defaultsByLower.put(k.toLowerCase(Locale.ROOT), v));
+
+    List<Column> out = new ArrayList<>();
+    List<Column> reasons = new ArrayList<>();
+    reasons.add(when(col(RawReader.CORRUPT).isNotNull(), lit(Quarantine.MALFORMED_ROW)));
+
+    Map<String, Column> parsed = new LinkedHashMap<>();
+    for (Map.Entry<String, Focus.Kind> e : Focus.columns().entrySet()) {
+      String name = e.getKey();
+      String lower = name.toLowerCase(Locale.ROOT);
+      Column text = lit(null).cast(DataTypes.StringType);
+      if (byLower.containsKey(lower)) {
+        text = clean(col("`" + byLower.get(lower) + "`"));
+      }
+      if (defaultsByLower.containsKey(lower)) {
+        text = coalesce(text, lit(defaultsByLower.get(lower)));
+      }
+      Column value;
+      switch (e.getValue()) {
+        case DECIMAL:
+          value = text.try_cast(Focus.DECIMAL);
+          reasons.add(
+              when(text.isNotNull().and(value.isNull()), lit(Quarantine.UNPARSABLE_NUMBER + ":" + name)));
+          break;
+        case TIMESTAMP:
+          value = text.try_cast(DataTypes.TimestampType);
+          reasons.add(
+              when(text.isNotNull().and(value.isNull()), lit(Quarantine.UNPARSABLE_TIMESTAMP + ":" + name)));
+          break;
+        default:
+          value = Focus.ENUMS.containsKey(name) ? canonicalEnum(text, Focus.ENUMS.get(name)) : text;
+      }
+      parsed.put(name, value);
+    }
+    // FOCUS 1.3 renamed ProviderName/PublisherName; fill old and new from each other.
+    parsed.put(
+        Focus.ServiceProviderName,
+        coalesce(parsed.get(Focus.ServiceProviderName), parsed.get(Focus.ProviderName)));
+    parsed.put(
+        Focus.ProviderName,
+        coalesce(parsed.get(Focus.ProviderName), parsed.get(Focus.ServiceProviderName)));
+    parsed.put(
+        Focus.PublisherName,
+        coalesce(parsed.get(Focus.PublisherName), parsed.get(Focus.ServiceProviderName)));
+
+    for (String req : REQUIRED) {
+      reasons.add(when(parsed.get(req).isNull(), lit(Quarantine.MISSING_REQUIRED + ":" + req)));
+    }
+    Column currency = parsed.get(Focus.BillingCurrency);
+    reasons.add(
+        when(
+            currency.isNotNull().and(functions.not(currency.isin(isoCurrencies()))),
+            lit(Quarantine.UNKNOWN_CURRENCY)));
+    Column tagsMap = from_json(parsed.get(Focus.Tags), TAGS_TYPE, Map.of("mode", "PERMISSIVE"));
+    reasons.add(
+        when(
+            parsed.get(Focus.Tags).isNotNull().and(tagsMap.isNull()),
+            lit(Quarantine.INVALID_JSON + ":" + Focus.Tags)));
+
+    parsed.forEach((name, value) -> out.add(value.as(name)));
+    out.add(lit(sourceName).as(Focus.X_SOURCE_NAME));
+    out.add(col(Focus.X_SOURCE_FORMAT));
+    out.add(col(Focus.X_SOURCE_FILE));
+    out.add(col(Focus.X_SOURCE_ROW));
+    out.add(lit(runId).as(Focus.X_INGESTION_RUN_ID));
+    out.add(date_format(parsed.get(Focus.BillingPeriodStart), "yyyy-MM").as(Focus.X_BILLING_PERIOD));
+    out.add(to_date(parsed.get(Focus.ChargePeriodStart)).as(Focus.X_CHARGE_DATE));
+    out.add(tagsMap.as(Focus.X_TAGS_MAP));
+    for (String owner : Focus.OWNER_COLUMNS) {
+      out.add(lit(null).cast(DataTypes.StringType).as(owner));
+    }
+    out.add(extensions(extras).as(Focus.X_EXTENSIONS));
+    Column reasonList = array_compact(array(reasons.toArray(new Column[0])));
+    out.add(reasonList.as(Quarantine.REASONS));
+    out.add(
+        when(functions.size(reasonList).gt(0), Quarantine.rawRecord(raw.columns()))
+            .as(Quarantine.RAW_RECORD));
+    return raw.select(out.toArray(new Column[0]));
+  }
+
+  /** Trims and turns placeholder strings into null. */
+  public static Column clean(Column c) {
+    Column t = trim(c);
+    return when(t.isNull().or(lower(t).isin(PLACEHOLDERS.toArray())), lit(null))
+        .otherwise(t);
+  }
+
+  /** Maps a value to its canonical spelling ignoring case, spaces, '-' and '_'. */
+  static Column canonicalEnum(Column text, List<String> values) {
+    Column key = lower(regexp_replace(text, "[-_ ]", ""));
+    Column result = null;
+    for (String v : values) {
+      String k = v.toLowerCase(Locale.ROOT).replaceAll("[-_ ]", "");
+      result = result == null ? when(key.equalTo(k), lit(v)) : result.when(key.equalTo(k), lit(v));
+    }
+    return result.otherwise(text);
+  }
+
+  private static Column extensions(List<String> extras) {
+    if (extras.isEmpty()) {
+      return lit(null).cast(TAGS_TYPE);
+    }
+    List<Column> kv = new ArrayList<>();
+    for (String e : extras) {
+      kv.add(lit(e));
+      kv.add(clean(col("`" + e + "`")));
+    }
+    return functions.map_filter(
+        functions.map(kv.toArray(new Column[0])), (k, v) -> v.isNotNull());
+  }
+
+  private static Object[] isoCurrencies() {
+    Set<String> codes = new TreeSet<>();
+    for (Currency c : Currency.getAvailableCurrencies()) {
+      codes.add(c.getCurrencyCode());
+    }
+    return codes.toArray();
+  }
+}

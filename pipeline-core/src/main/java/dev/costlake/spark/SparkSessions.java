@@ -1,0 +1,84 @@
+package dev.costlake.spark;
+
+import dev.costlake.config.PipelineConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds (or joins) the SparkSession with Delta's extension and catalog, UTC time, and sane
+ * defaults for a small local machine. On a cluster the same code runs: spark-submit's master and
+ * settings win over the defaults here.
+ */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  /** Settings every session needs, local or cluster. */
+  public static Map<String, String> required() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
+    m.put("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    m.put("spark.sql.session.timeZone", "UTC");
+    return m;
+  }
+
+  /** Defaults for embedded runs on a laptop-sized machine (2 cores). */
+  public static Map<String, String> localDefaults() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("spark.ui.enabled", "false");
+    m.put("spark.sql.shuffle.partitions", "4");
+    m.put("spark.default.parallelism", "4");
+    m.put("spark.sql.adaptive.enabled", "true");
+    m.put("spark.databricks.delta.snapshotPartitions", "2");
+    m.put("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2");
+    m.put("spark.databricks.delta.stats.collect", "true");
+    m.put("spark.driver.host", "127.0.0.1");
+    m.put("spark.driver.bindAddress", "127.0.0.1");
+    return m;
+  }
+
+  /**
+   * Returns the active session when one exists (tests, notebooks, Databricks), after applying the
+   * run's settings to it; otherwise builds one.
+   */
+  public static SparkSession getOrCreate(PipelineConfig config) {
+    SparkSession active = SparkSession.getActiveSession().getOrElse(() -> null);
+    if (active == null) {
+      active = SparkSession.getDefaultSession().getOrElse(() -> null);
+    }
+    if (active != null) {
+      applyRuntime(active, config.sparkConf());
+      return active;
+    }
+    SparkConf submitted = new SparkConf();
+    boolean masterGiven = submitted.contains("spark.master");
+    SparkSession.Builder b = SparkSession.builder().appName(config.appName());
+    String master = config.sparkMaster();
+    boolean local = !masterGiven && master != null && !master.isBlank();
+    if (local) {
+      b.master(master);
+    }
+    if (local || submitted.get("spark.master", "").startsWith("local")) {
+      localDefaults().forEach(b::config);
+    }
+    required().forEach(b::config);
+    config.sparkConf().forEach(b::config);
+    SparkSession spark = b.getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    return spark;
+  }
+
+  private static void applyRuntime(SparkSession spark, Map<String, String> conf) {
+    for (Map.Entry<String, String> e : conf.entrySet()) {
+      if (e.getKey().startsWith("spark.hadoop.")) {
+        spark
+            .sparkContext()
+            .hadoopConfiguration()
+            .set(e.getKey().substring("spark.hadoop.".length()), e.getValue());
+      } else if (e.getKey().startsWith("spark.sql.") || e.getKey().startsWith("spark.databricks.")) {
+        spark.conf().set(e.getKey(), e.getValue());
+      }
+    }
+  }
+}
