@@ -200,8 +200,9 @@ public final class FocusNormalizer {
       kv.add(lit(e));
       kv.add(clean(col("`" + e + "`")));
     }
-    return functions.map_filter(
-        functions.map(kv.toArray(new Column[0])), (k, v) -> v.isNotNull());
+    Column kept =
+        functions.map_filter(functions.map(kv.toArray(new Column[0])), (k, v) -> v.isNotNull());
+    return when(functions.size(kept).gt(0), kept);
   }
 
   private static Object[] isoCurrencies() {
