@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
     })
 final class GenerateSampleCommand implements Callable<Integer> {
   @Mixin ConfigOptions configOptions;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--rows", description = "Approximate number of rows in all (default: ${DEFAULT-VALUE}).", defaultValue = "20000")
   long rows;
@@ -51,7 +52,7 @@ final class GenerateSampleCommand implements Callable<Integer> {
     }
     PipelineConfig config = configOptions.load();
     String target = out == null ? config.landing() : out;
-    Progress progress = new Progress(System.err);
+    Progress progress = new Progress(spec.commandLine().getErr());
     progress.step("generate", rows + " rows over " + months + " months ending " + last + " (seed " + seed + ") into " + target);
     FocusSampleGenerator.Result r =
         FocusSampleGenerator.generate(

@@ -21,7 +21,7 @@ abstract class PipelineCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PipelineConfig config = configOptions.load();
-    Progress progress = new Progress(System.err);
+    Progress progress = new Progress(spec.commandLine().getErr());
     progress.step(spec.name(), "config " + config.origin() + "; landing " + config.landing() + "; warehouse " + config.warehouse());
     RunContext ctx = RunContext.start(config, Sessions.get(config), progress);
     progress.step(spec.name(), "run " + ctx.runId());

@@ -3,6 +3,9 @@ package dev.costlake.cli;
 import dev.costlake.config.PipelineConfig;
 import dev.costlake.errors.Errors;
 import dev.costlake.io.Warehouse;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
@@ -28,6 +31,7 @@ final class SqlCommand implements Callable<Integer> {
   }
 
   @Mixin ConfigOptions configOptions;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "QUERY", description = "The SQL query.")
   String query;
@@ -52,34 +56,73 @@ final class SqlCommand implements Callable<Integer> {
       }
       throw e;
     }
+    PrintWriter out = spec.commandLine().getOut();
     switch (format) {
       case csv:
-        printCsv(df);
+        printCsv(df, out);
         break;
       case json:
         for (String line : df.toJSON().takeAsList(limit)) {
-          System.out.println(line);
+          out.println(line);
         }
         break;
       default:
-        df.show(limit, false);
+        printTable(df, out);
     }
+    out.flush();
     return 0;
   }
 
-  private void printCsv(Dataset<Row> df) {
-    System.out.println(String.join(",", List.of(df.columns()).stream().map(SqlCommand::csv).toList()));
+  private List<String[]> cells(Dataset<Row> df) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(df.columns());
     for (Row r : df.takeAsList(limit)) {
-      StringBuilder sb = new StringBuilder();
+      String[] cells = new String[r.size()];
       for (int i = 0; i < r.size(); i++) {
-        if (i > 0) {
-          sb.append(',');
-        }
         Object v = r.get(i);
-        sb.append(v == null ? "" : csv(v instanceof java.math.BigDecimal b ? b.toPlainString() : String.valueOf(v)));
+        cells[i] = v == null ? null : v instanceof BigDecimal b ? b.toPlainString() : String.valueOf(v);
       }
-      System.out.println(sb);
+      rows.add(cells);
     }
+    return rows;
+  }
+
+  private void printCsv(Dataset<Row> df, PrintWriter out) {
+    for (String[] r : cells(df)) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < r.length; i++) {
+        sb.append(i > 0 ? "," : "").append(r[i] == null ? "" : csv(r[i]));
+      }
+      out.println(sb);
+    }
+  }
+
+  private void printTable(Dataset<Row> df, PrintWriter out) {
+    List<String[]> rows = cells(df);
+    int[] w = new int[rows.get(0).length];
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        w[i] = Math.max(w[i], r[i] == null ? 4 : r[i].length());
+      }
+    }
+    StringBuilder line = new StringBuilder("+");
+    for (int width : w) {
+      line.append("-".repeat(width + 2)).append('+');
+    }
+    out.println(line);
+    for (int n = 0; n < rows.size(); n++) {
+      StringBuilder sb = new StringBuilder("|");
+      for (int i = 0; i < w.length; i++) {
+        String v = rows.get(n)[i] == null ? "null" : rows.get(n)[i];
+        sb.append(' ').append(v).append(" ".repeat(w[i] - v.length())).append(" |");
+      }
+      out.println(sb);
+      if (n == 0) {
+        out.println(line);
+      }
+    }
+    out.println(line);
+    out.println((rows.size() - 1) + " row(s)" + (rows.size() - 1 == limit ? " (limit reached; use --limit)" : ""));
   }
 
   static String csv(String v) {

@@ -1,6 +1,6 @@
 package dev.costlake.jobs;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -10,10 +10,10 @@ import java.time.format.DateTimeFormatter;
 public final class Progress {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
-  private final PrintStream out;
+  private final PrintWriter out;
   private final Instant started = Instant.now();
 
-  public Progress(PrintStream out) {
+  public Progress(PrintWriter out) {
     this.out = out;
   }
 
