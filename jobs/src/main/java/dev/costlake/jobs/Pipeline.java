@@ -15,7 +15,8 @@ import dev.costlake.sources.FormatDetector;
 import dev.costlake.sources.LandingFiles;
 import dev.costlake.sources.RawReader;
 import dev.costlake.sources.SourceFile;
-import dev.costlake.sources.focus.FocusNormalizer;
+import dev.costlake.sources.Normalizers;
+import dev.costlake.sources.aws.CurManifests;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -76,6 +77,7 @@ public final class Pipeline {
       }
       Map<String, Integer> detected = new TreeMap<>();
       List<SourceFile> usable = new ArrayList<>();
+      String sourceFormat = null;
       for (SourceFile f : listing.files()) {
         if (f.columns().isEmpty()) {
           ctx.progress().step("discover", "source " + s.name() + ": " + f.path() + " is empty (no header); nothing to read");
@@ -89,33 +91,50 @@ public final class Pipeline {
           throw Errors.unknownFormat(
               s.name(), f.path(), "configured as " + s.format() + " but its columns look like " + format);
         }
-        if (!FormatDetector.FOCUS.equals(format)) {
+        if (!Normalizers.SUPPORTED.contains(format)) {
           throw Errors.unsupportedFormat(s.name(), f.path(), format);
         }
-        checkRequired(s, f);
-        String label = FormatDetector.focusVersion(f.columns()) + "/" + f.encoding().name().toLowerCase(Locale.ROOT);
-        detected.merge(label, 1, Integer::sum);
+        if (sourceFormat != null && !sourceFormat.equals(format)) {
+          throw Errors.unknownFormat(
+              s.name(), f.path(), "its columns look like " + format + " but other files of the source are "
+                  + sourceFormat + "; give each export format its own source");
+        }
+        sourceFormat = format;
+        checkRequired(s, f, Normalizers.required(format));
+        String version = FormatDetector.FOCUS.equals(format) ? FormatDetector.focusVersion(f.columns()) : format;
+        detected.merge(version + "/" + f.encoding().name().toLowerCase(Locale.ROOT), 1, Integer::sum);
         usable.add(f);
+      }
+      if (!listing.manifests().isEmpty()) {
+        CurManifests.Selection sel =
+            CurManifests.select(ctx.spark().sparkContext().hadoopConfiguration(), usable, listing.manifests());
+        for (CurManifests.Assembly a : sel.assemblies()) {
+          ctx.progress().step("discover", "source " + s.name() + ": " + a.manifest() + " names assembly " + a.assemblyId());
+        }
+        for (String old : sel.superseded()) {
+          ctx.progress().step("discover", "source " + s.name() + ": skipping " + old + " (superseded assembly)");
+        }
+        usable = sel.current();
       }
       ctx.progress().step(
           "discover",
           "source " + s.name() + " (" + root + "): " + usable.size() + " files, "
               + (SourceConfig.AUTO.equals(s.format()) ? "detected " : "format ") + detected);
       if (!usable.isEmpty()) {
-        out.add(new Landed(s, usable, FormatDetector.FOCUS));
+        out.add(new Landed(s, usable, sourceFormat));
       }
     }
     stepMillis.put("discover", System.currentTimeMillis() - t0);
     return out;
   }
 
-  private static void checkRequired(SourceConfig s, SourceFile f) {
+  private static void checkRequired(SourceConfig s, SourceFile f, List<String> required) {
     Set<String> have =
         f.columns().stream().map(c -> c.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     Set<String> defaults =
         s.defaults().keySet().stream().map(c -> c.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     List<String> missing = new ArrayList<>();
-    for (String req : FocusNormalizer.REQUIRED) {
+    for (String req : required) {
       String l = req.toLowerCase(Locale.ROOT);
       if (!have.contains(l) && !defaults.contains(l)) {
         missing.add(req);
@@ -234,7 +253,7 @@ public final class Pipeline {
         raw = RawReader.read(ctx.spark(), l.files(), l.format());
       }
       Dataset<Row> normalized =
-          FocusNormalizer.normalize(raw, l.source().name(), ctx.runId(), l.source().defaults());
+          Normalizers.normalize(l.format(), raw, l.source().name(), ctx.runId(), l.source().defaults());
       staged = staged == null ? normalized : staged.unionByName(normalized);
       names.add(l.source().name());
     }

@@ -61,7 +61,7 @@ public final class Errors {
             + file
             + " looks like a "
             + format
-            + " export, which this version cannot read yet. Supported formats: focus.",
+            + " export, which this version cannot read yet. Supported formats: focus, aws-cur-legacy, aws-cur2.",
         null);
   }
 

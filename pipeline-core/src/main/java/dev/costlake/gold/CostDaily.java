@@ -16,7 +16,8 @@ import org.apache.spark.sql.Row;
  * Gold {@code cost_daily}: EffectiveCost, BilledCost, ListCost and ContractedCost per charge day,
  * provider, billing account, sub account, service, region and currency. Never sums across
  * currencies (BillingCurrency is a key). List and Contracted cost leave out commitment purchase
- * rows, which FOCUS repeats on the covered usage (counting both would double them).
+ * rows, which FOCUS repeats on the covered usage (counting both would double them). Split cost
+ * allocation rows are left out ({@link #countable}).
  */
 public final class CostDaily {
   private CostDaily() {}
@@ -38,13 +39,21 @@ public final class CostDaily {
           Focus.RegionId,
           Focus.BillingCurrency);
 
+  /**
+   * Silver rows that count in gold totals: all but split cost allocation rows (AllocatedMethodId
+   * set), which re-express the cost of an origin row that is itself in silver.
+   */
+  public static Dataset<Row> countable(Dataset<Row> silver) {
+    return silver.where(col(Focus.AllocatedMethodId).isNull());
+  }
+
   public static Dataset<Row> compute(Dataset<Row> silver) {
     Column commitmentPurchase =
         col(Focus.ChargeCategory)
             .equalTo("Purchase")
             .and(col(Focus.CommitmentDiscountId).isNotNull());
     Column zero = lit(0).cast(Focus.DECIMAL);
-    return silver
+    return countable(silver)
         .withColumn(CHARGE_DATE, col(Focus.X_CHARGE_DATE))
         .groupBy(KEYS.stream().map(c -> col(c)).toArray(Column[]::new))
         .agg(

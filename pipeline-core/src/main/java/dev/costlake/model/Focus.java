@@ -103,6 +103,11 @@ public final class Focus {
   public static final String X_SOURCE_FORMAT = "x_SourceFormat";
   public static final String X_SOURCE_FILE = "x_SourceFile";
   public static final String X_SOURCE_ROW = "x_SourceRow";
+  /**
+   * 0 for the row as exported; 1 for a second canonical row derived from the same raw row (the
+   * Unused part of an AWS recurring commitment fee). Raw row counts count part 0 only.
+   */
+  public static final String X_SOURCE_ROW_PART = "x_SourceRowPart";
   public static final String X_INGESTION_RUN_ID = "x_IngestionRunId";
   public static final String X_BILLING_PERIOD = "x_BillingPeriod";
   public static final String X_CHARGE_DATE = "x_ChargeDate";

@@ -38,6 +38,7 @@ public final class Quarantine {
           Focus.X_SOURCE_FORMAT,
           Focus.X_SOURCE_FILE,
           Focus.X_SOURCE_ROW,
+          Focus.X_SOURCE_ROW_PART,
           Focus.X_INGESTION_RUN_ID,
           Focus.X_BILLING_PERIOD,
           Focus.BillingAccountId,
@@ -52,6 +53,9 @@ public final class Quarantine {
   public static Column rawRecord(String[] rawColumns) {
     List<Column> cols = new ArrayList<>();
     for (String c : rawColumns) {
+      if (c.startsWith("x__")) {
+        continue;
+      }
       cols.add(col("`" + c + "`"));
     }
     return functions.to_json(functions.struct(cols.toArray(new Column[0])));

@@ -27,23 +27,28 @@ public final class LandingFiles {
 
   public static final char BOM = '\uFEFF';
 
-  public record Listing(List<SourceFile> files, List<String> ignored) {}
+  public record Listing(List<SourceFile> files, List<String> manifests, List<String> ignored) {}
 
   public static Listing list(SparkSession spark, String root) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     List<SourceFile> files = new ArrayList<>();
     List<String> ignored = new ArrayList<>();
+    List<String> manifests = new ArrayList<>();
     try {
       Path rootPath = new Path(root);
       FileSystem fs = rootPath.getFileSystem(hadoop);
       if (!fs.exists(rootPath)) {
-        return new Listing(files, ignored);
+        return new Listing(files, manifests, ignored);
       }
       RemoteIterator<LocatedFileStatus> it = fs.listFiles(rootPath, true);
       while (it.hasNext()) {
         LocatedFileStatus st = it.next();
         String p = st.getPath().toString();
         if (hidden(rootPath, st.getPath())) {
+          continue;
+        }
+        if (dev.costlake.sources.aws.CurManifests.isManifest(st.getPath().getName())) {
+          manifests.add(p);
           continue;
         }
         SourceFile.Encoding enc = encoding(st.getPath().getName());
@@ -62,7 +67,8 @@ public final class LandingFiles {
     }
     files.sort((a, b) -> a.path().compareTo(b.path()));
     ignored.sort(String::compareTo);
-    return new Listing(files, ignored);
+    manifests.sort(String::compareTo);
+    return new Listing(files, manifests, ignored);
   }
 
   private static boolean hidden(Path root, Path p) {

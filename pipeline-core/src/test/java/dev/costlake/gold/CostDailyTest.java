@@ -38,26 +38,34 @@ class CostDailyTest {
             .add(Focus.BilledCost, Focus.DECIMAL)
             .add(Focus.EffectiveCost, Focus.DECIMAL)
             .add(Focus.ListCost, Focus.DECIMAL)
-            .add(Focus.ContractedCost, Focus.DECIMAL);
+            .add(Focus.ContractedCost, Focus.DECIMAL)
+            .add(Focus.AllocatedMethodId, DataTypes.StringType);
     return spark.createDataFrame(java.util.Arrays.stream(rows).map(RowFactory::create).toList(), s);
   }
 
   private static Object[] line(String cur, String cat, String commitment, String billed, String eff, String list) {
+    return split(cur, cat, commitment, billed, eff, list, null);
+  }
+
+  private static Object[] split(
+      String cur, String cat, String commitment, String billed, String eff, String list, String method) {
     return new Object[] {
       "2026-09", Date.valueOf("2026-09-02"), "AWS", "111", "Payer", "222", "Dev", "Compute", "EC2",
       "us-east-1", cur, cat, commitment, new BigDecimal(billed), new BigDecimal(eff), new BigDecimal(list),
-      new BigDecimal(list)
+      new BigDecimal(list), method
     };
   }
 
   @Test
-  void sumsPerDayAndCurrencyAndLeavesCommitmentPurchasesOutOfListCost() {
+  void sumsPerDayAndCurrencyLeavingOutCommitmentPurchasesFromListAndSplitRows() {
     Dataset<Row> in =
         silver(
             line("USD", "Usage", null, "10.5", "10.5", "12"),
             line("USD", "Usage", "sp-1", "0", "3.25", "5"),
             line("USD", "Purchase", "sp-1", "100", "0", "100"),
-            line("EUR", "Usage", null, "7", "7", "8"));
+            line("EUR", "Usage", null, "7", "7", "8"),
+            // a split cost allocation row re-expressing part of the first line: left out
+            split("USD", "Usage", null, "4", "4", "4", "EKSPod-EC2"));
     Dataset<Row> out =
         CostDaily.compute(in)
             .select(

@@ -60,12 +60,20 @@ public final class FocusNormalizer {
 
   static final MapType TAGS_TYPE = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
 
+  /** Optional input column: reasons found by a provider mapping before FOCUS parsing. */
+  public static final String PRE_REASONS = "x__PreReasons";
+  /** Optional input column: the provider's raw row (a struct), kept for quarantine. */
+  public static final String RAW = "x__Raw";
+
   private static final Set<String> LINEAGE =
       Set.of(
           Focus.X_SOURCE_FILE,
           Focus.X_SOURCE_ROW,
+          Focus.X_SOURCE_ROW_PART,
           Focus.X_SOURCE_FORMAT,
-          RawReader.CORRUPT);
+          RawReader.CORRUPT,
+          PRE_REASONS,
+          RAW);
 
   /**
    * @param raw text rows from {@link RawReader}
@@ -98,6 +106,7 @@ public final class FocusNormalizer {
     List<Column> out = new ArrayList<>();
     List<Column> reasons = new ArrayList<>();
     reasons.add(when(col(RawReader.CORRUPT).isNotNull(), lit(Quarantine.MALFORMED_ROW)));
+    Set<String> present = Set.of(raw.columns());
 
     Map<String, Column> parsed = new LinkedHashMap<>();
     for (Map.Entry<String, Focus.Kind> e : Focus.columns().entrySet()) {
@@ -157,6 +166,10 @@ public final class FocusNormalizer {
     out.add(col(Focus.X_SOURCE_FORMAT));
     out.add(col(Focus.X_SOURCE_FILE));
     out.add(col(Focus.X_SOURCE_ROW));
+    out.add(
+        (present.contains(Focus.X_SOURCE_ROW_PART) ? col(Focus.X_SOURCE_ROW_PART) : lit(0))
+            .cast(DataTypes.IntegerType)
+            .as(Focus.X_SOURCE_ROW_PART));
     out.add(lit(runId).as(Focus.X_INGESTION_RUN_ID));
     out.add(date_format(parsed.get(Focus.BillingPeriodStart), "yyyy-MM").as(Focus.X_BILLING_PERIOD));
     out.add(to_date(parsed.get(Focus.ChargePeriodStart)).as(Focus.X_CHARGE_DATE));
@@ -166,9 +179,14 @@ public final class FocusNormalizer {
     }
     out.add(extensions(extras).as(Focus.X_EXTENSIONS));
     Column reasonList = array_compact(array(reasons.toArray(new Column[0])));
+    if (present.contains(PRE_REASONS)) {
+      reasonList = functions.concat(col(PRE_REASONS), reasonList);
+    }
     out.add(reasonList.as(Quarantine.REASONS));
     out.add(
-        when(functions.size(reasonList).gt(0), Quarantine.rawRecord(raw.columns()))
+        when(
+                functions.size(reasonList).gt(0),
+                present.contains(RAW) ? functions.to_json(col(RAW)) : Quarantine.rawRecord(raw.columns()))
             .as(Quarantine.RAW_RECORD));
     return raw.select(out.toArray(new Column[0]));
   }

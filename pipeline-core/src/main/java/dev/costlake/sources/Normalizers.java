@@ -1,0 +1,38 @@
+package dev.costlake.sources;
+
+import dev.costlake.sources.aws.AwsCurNormalizer;
+import dev.costlake.sources.focus.FocusNormalizer;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** The formats this version reads, and the normalizer of each. */
+public final class Normalizers {
+  private Normalizers() {}
+
+  public static final Set<String> SUPPORTED =
+      Set.of(FormatDetector.FOCUS, FormatDetector.AWS_CUR_LEGACY, FormatDetector.AWS_CUR2);
+
+  /** Columns a file must have (or have defaults for) to be read, by format. */
+  public static List<String> required(String format) {
+    if (FormatDetector.FOCUS.equals(format)) {
+      return FocusNormalizer.REQUIRED;
+    }
+    return List.of();
+  }
+
+  public static Dataset<Row> normalize(
+      String format, Dataset<Row> raw, String source, String runId, Map<String, String> defaults) {
+    switch (format) {
+      case FormatDetector.FOCUS:
+        return FocusNormalizer.normalize(raw, source, runId, defaults);
+      case FormatDetector.AWS_CUR_LEGACY:
+      case FormatDetector.AWS_CUR2:
+        return AwsCurNormalizer.normalize(raw, source, runId, defaults);
+      default:
+        throw new IllegalArgumentException("no normalizer for " + format);
+    }
+  }
+}
