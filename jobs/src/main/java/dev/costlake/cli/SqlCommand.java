@@ -33,8 +33,8 @@ final class SqlCommand implements Callable<Integer> {
   @Mixin ConfigOptions configOptions;
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "QUERY", description = "The SQL query.")
-  String query;
+  @Parameters(arity = "1..*", paramLabel = "QUERY", description = "One or more SQL queries, run in order.")
+  List<String> queries;
 
   @Option(names = "--format", description = "table, csv or json (one object per line) (default: ${DEFAULT-VALUE}).", defaultValue = "table")
   Format format;
@@ -47,6 +47,18 @@ final class SqlCommand implements Callable<Integer> {
     PipelineConfig config = configOptions.load();
     SparkSession spark = Sessions.get(config);
     new Warehouse(spark, config).registerViews();
+    PrintWriter out = spec.commandLine().getOut();
+    for (int i = 0; i < queries.size(); i++) {
+      if (i > 0) {
+        out.println();
+      }
+      run(spark, queries.get(i), out);
+    }
+    out.flush();
+    return 0;
+  }
+
+  private void run(SparkSession spark, String query, PrintWriter out) {
     Dataset<Row> df;
     try {
       df = spark.sql(query);
@@ -56,7 +68,6 @@ final class SqlCommand implements Callable<Integer> {
       }
       throw e;
     }
-    PrintWriter out = spec.commandLine().getOut();
     switch (format) {
       case csv:
         printCsv(df, out);
@@ -69,8 +80,6 @@ final class SqlCommand implements Callable<Integer> {
       default:
         printTable(df, out);
     }
-    out.flush();
-    return 0;
   }
 
   private List<String[]> cells(Dataset<Row> df) {
