@@ -138,7 +138,8 @@ public final class ConfigLoader {
         sparkConf,
         sources,
         bronze,
-        new PipelineConfig.Reconciliation(tolerance, failOnMismatch));
+        new PipelineConfig.Reconciliation(tolerance, failOnMismatch),
+        c);
   }
 
   private static List<SourceConfig> sources(Config c, String origin) {

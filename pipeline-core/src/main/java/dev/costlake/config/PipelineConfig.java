@@ -12,6 +12,8 @@ import java.util.Map;
  * @param sparkMaster master URL for embedded runs; empty leaves it to spark-submit
  * @param sparkConf extra Spark settings (also spark.hadoop.* for Hadoop/S3A)
  * @param bronzeEnabled whether raw rows are copied into a bronze Delta table per source
+ * @param raw the whole resolved {@code costlake} block, for feature sections (ownership,
+ *     allocation, ...) that bind themselves with their own typed classes
  */
 public record PipelineConfig(
     String origin,
@@ -22,7 +24,8 @@ public record PipelineConfig(
     Map<String, String> sparkConf,
     List<SourceConfig> sources,
     boolean bronzeEnabled,
-    Reconciliation reconciliation) {
+    Reconciliation reconciliation,
+    com.typesafe.config.Config raw) {
 
   /** Tolerances for reconciliation; rows must match exactly. */
   public record Reconciliation(java.math.BigDecimal costTolerance, boolean failOnMismatch) {}
