@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
     name = "ingest",
     mixinStandardHelpOptions = true,
     description = {
-      "Discover landing files, detect their format, copy raw rows to bronze_<source> and",
-      "record every file in ingestion_log."
+      "Discover landing files, detect their format and copy their raw rows (all columns as",
+      "text, with lineage) to bronze_<source>. Needs bronze.enabled = true."
     })
 final class IngestCommand extends PipelineCommand {
   @Override

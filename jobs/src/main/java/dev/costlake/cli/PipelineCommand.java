@@ -5,6 +5,8 @@ import dev.costlake.jobs.Pipeline;
 import dev.costlake.jobs.Progress;
 import dev.costlake.jobs.RunContext;
 import dev.costlake.jobs.RunLog;
+import dev.costlake.io.WarehouseLock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -27,19 +29,31 @@ abstract class PipelineCommand implements Callable<Integer> {
     progress.step(spec.name(), "run " + ctx.runId());
     Pipeline pipeline = new Pipeline(ctx);
     Throwable failure = null;
-    try {
+    WarehouseLock.Acquired lock =
+        WarehouseLock.acquire(
+            ctx.spark().sparkContext().hadoopConfiguration(),
+            config.warehouse(),
+            ctx.runId(),
+            spec.name(),
+            Duration.ofMinutes(config.raw().getLong("lock.stale-after-minutes")),
+            Duration.ofSeconds(config.raw().getLong("lock.heartbeat-seconds")));
+    if (lock.tookOverFrom() != null) {
+      progress.step(spec.name(), "took over a stale warehouse lock of run " + lock.tookOverFrom());
+    }
+    try (WarehouseLock held = lock.lock()) {
       steps(pipeline);
       return 0;
     } catch (RuntimeException e) {
       failure = e;
       throw e;
     } finally {
-      RunLog.write(ctx, spec.name(), configOptions.describe(), pipeline, failure);
+      RunLog.write(ctx, spec.name(), arguments(), pipeline, failure);
       progress.step(spec.name(), failure == null ? "done" : "FAILED");
     }
   }
 
-  List<Pipeline.Landed> discover(Pipeline p) {
-    return p.discover();
+  /** Arguments recorded in pipeline_runs. */
+  List<String> arguments() {
+    return configOptions.describe();
   }
 }

@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
     name = "transform",
     mixinStandardHelpOptions = true,
     description = {
-      "Normalize bronze rows to silver (cost_line_items) and quarantine_line_items, rebuild",
-      "cost_daily for the periods touched, and reconcile. Needs a prior 'ingest'."
+      "Rebuild silver (cost_line_items), quarantine_line_items and cost_daily of the configured",
+      "sources from their bronze tables, and reconcile. Needs a prior 'ingest' (bronze.enabled)."
     })
 final class TransformCommand extends PipelineCommand {
   @Override

@@ -29,6 +29,15 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import dev.costlake.incremental.FileState;
+import dev.costlake.incremental.Planner;
+import dev.costlake.incremental.Unit;
+import dev.costlake.incremental.UnitFingerprint;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -149,70 +158,477 @@ public final class Pipeline {
     return cols.size() <= 8 ? cols.toString() : cols.subList(0, 8) + " … (" + cols.size() + " columns)";
   }
 
-  /** Copies raw rows to bronze (when enabled) and records every file in the ingestion log. */
-  public void ingest(List<Landed> landed) {
+  /** How a nightly run chooses its work. */
+  public record Options(boolean fullRefresh, Set<String> periods) {
+    public static final Options DEFAULT = new Options(false, Set.of());
+  }
+
+  /** One source's share of a run: what to read and which units it may replace. */
+  record Batch(
+      Landed landed,
+      List<SourceFile> toRead,
+      List<String> removed,
+      Set<String> affectedKeys,
+      boolean fullRefresh,
+      Dataset<Row> raw) {}
+
+  /**
+   * The nightly path: for each source, work out which landing files changed since the
+   * ingestion log last saw them, re-read every file holding an affected unit, and replace only
+   * the units whose content changed. The open and the last closed month are always
+   * reconsidered; --full-refresh and --periods override.
+   */
+  public void nightly(List<Landed> landed, Options opts) {
     long t0 = System.currentTimeMillis();
-    Warehouse wh = ctx.warehouse();
-    List<Row> log = new ArrayList<>();
+    Map<String, Map<String, FileState>> known = knownFiles();
+    Set<String> forced = new TreeSet<>(opts.periods());
+    if (opts.periods().isEmpty()) {
+      YearMonth open = YearMonth.from(ctx.started().atZone(ZoneOffset.UTC));
+      forced.add(open.toString());
+      forced.add(open.minusMonths(1).toString());
+    }
+    List<Batch> batches = new ArrayList<>();
+    for (Landed l : landed) {
+      String name = l.source().name();
+      Map<String, FileState> k = known.getOrDefault(name, Map.of());
+      boolean full = opts.fullRefresh() || k.isEmpty();
+      if (full) {
+        batches.add(new Batch(l, l.files(), List.of(), null, true, null));
+        ctx.progress().step("plan", "source " + name + ": " + (k.isEmpty() ? "first run" : "full refresh") + ", reading all " + l.files().size() + " files");
+        continue;
+      }
+      Planner.Plan plan = Planner.plan(l.files(), k, forced);
+      if (!plan.changed().isEmpty()) {
+        Set<String> fresh = new TreeSet<>();
+        Dataset<Row> probe = Normalizers.normalize(l.format(), RawReader.read(ctx.spark(), plan.changed(), l.format()), name, ctx.runId(), l.source().defaults());
+        List<Row> units;
+        try {
+          units = probe.select(Focus.BillingAccountId, Focus.X_BILLING_PERIOD).distinct().collectAsList();
+        } catch (Exception e) { // Spark throws its checked SparkException unchecked
+          throw Errors.unreadableFile(failedFile(e), rootMessage(e), e);
+        }
+        for (Row r : units) {
+          if (!r.isNullAt(0) && !r.isNullAt(1)) {
+            fresh.add(r.getString(0) + "|" + r.getString(1));
+          }
+        }
+        plan = Planner.withNewUnits(plan, fresh);
+      }
+      Set<String> affected = new TreeSet<>(plan.affectedKeys());
+      if (!opts.periods().isEmpty()) {
+        affected.removeIf(key -> !opts.periods().contains(key.substring(key.lastIndexOf('|') + 1)));
+      }
+      plan = new Planner.Plan(plan.changed(), plan.unchanged(), plan.removed(), affected);
+      List<SourceFile> toRead = plan.toRead(k);
+      ctx.progress().step(
+          "plan",
+          "source " + name + ": " + plan.changed().size() + " changed, " + plan.removed().size() + " removed, "
+              + plan.unchanged().size() + " unchanged files; " + affected.size() + " units to reconsider "
+              + periodsOf(affected) + "; reading " + toRead.size() + " files");
+      batches.add(new Batch(l, toRead, plan.removed(), affected, false, null));
+    }
+    stepMillis.put("plan", System.currentTimeMillis() - t0);
+    process(batches, true);
+  }
+
+  private static Set<String> periodsOf(Set<String> keys) {
+    Set<String> out = new TreeSet<>();
+    keys.forEach(k -> out.add(k.substring(k.lastIndexOf('|') + 1)));
+    return out;
+  }
+
+  /** Last recorded state of every landing file per source, from the ingestion log. */
+  private Map<String, Map<String, FileState>> knownFiles() {
+    Map<String, Map<String, FileState>> out = new TreeMap<>();
+    if (!ctx.warehouse().exists(Tables.INGESTION_LOG)) {
+      return out;
+    }
+    Dataset<Row> log = ctx.warehouse().read(Tables.INGESTION_LOG);
+    Dataset<Row> latest =
+        log.withColumn(
+                "_rank",
+                functions.row_number().over(Window.partitionBy("source", "path").orderBy(col("seen_at").desc(), col("run_id").desc())))
+            .where("_rank = 1 AND status = 'read'");
+    for (Row r : latest.select("source", "path", "size_bytes", "modified_at", "units").collectAsList()) {
+      Set<String> units = new TreeSet<>();
+      if (!r.isNullAt(4)) {
+        units.addAll(r.getList(4));
+      }
+      out.computeIfAbsent(r.getString(0), x -> new TreeMap<>())
+          .put(r.getString(1), new FileState(r.getString(1), r.getLong(2), r.getTimestamp(3).getTime(), units));
+    }
+    return out;
+  }
+
+  /** Copies the current landing files' raw rows to bronze_<source> and logs them. */
+  public void ingest(List<Landed> landed) {
+    if (!ctx.config().bronzeEnabled()) {
+      throw Errors.usage("'finops ingest' copies raw rows to bronze tables, which is off (bronze.enabled = false). Use 'finops nightly', or run with --set bronze.enabled=true.");
+    }
+    long t0 = System.currentTimeMillis();
     long total = 0;
     for (Landed l : landed) {
-      Map<String, Long> rowsByFile = new TreeMap<>();
-      if (ctx.config().bronzeEnabled()) {
-        Dataset<Row> raw =
-            RawReader.read(ctx.spark(), l.files(), l.format())
-                .withColumn(Focus.X_INGESTION_RUN_ID, lit(ctx.runId()));
-        String table = Tables.bronze(l.source().name());
-        raw.write()
-            .format("delta")
-            .mode("overwrite")
-            .option("overwriteSchema", "true")
-            .save(wh.path(table));
-        for (Row r : wh.read(table).groupBy(Focus.X_SOURCE_FILE).count().collectAsList()) {
-          rowsByFile.put(r.getString(0), r.getLong(1));
-        }
-      }
-      long rows = 0;
-      for (SourceFile f : l.files()) {
-        Long n = rowsByFile.get(f.path());
-        if (n == null) {
-          n = rowsByFile.get(normalizePath(f.path(), rowsByFile.keySet()));
-        }
-        rows += n == null ? 0 : n;
-        log.add(
-            RowFactory.create(
-                ctx.runId(),
-                l.source().name(),
-                f.path(),
-                f.size(),
-                new Timestamp(f.modificationTime()),
-                f.encoding().name().toLowerCase(Locale.ROOT),
-                FormatDetector.FOCUS.equals(l.format()) ? FormatDetector.focusVersion(f.columns()) : l.format(),
-                f.columns().size(),
-                n,
-                new Timestamp(ctx.started().toEpochMilli())));
-      }
+      Dataset<Row> raw = RawReader.read(ctx.spark(), l.files(), l.format());
+      writeBronze(l, raw, l.files(), List.of(), true);
+      long rows = ctx.warehouse().read(Tables.bronze(l.source().name())).count();
       total += rows;
-      ctx.progress().step(
-          "ingest",
-          "source " + l.source().name() + ": " + l.files().size() + " files"
-              + (ctx.config().bronzeEnabled() ? ", " + rows + " raw rows to " + Tables.bronze(l.source().name()) : " recorded (bronze disabled)")
-              + "; rows so far " + total);
-    }
-    if (!log.isEmpty()) {
-      wh.append(ctx.spark().createDataFrame(log, INGESTION_LOG_SCHEMA), Tables.INGESTION_LOG, false);
+      ctx.progress().step("ingest", "source " + l.source().name() + ": " + l.files().size() + " files, " + rows + " raw rows to " + Tables.bronze(l.source().name()) + "; rows so far " + total);
     }
     counters.put("raw_rows_bronze", total);
     stepMillis.put("ingest", System.currentTimeMillis() - t0);
   }
 
-  /** Spark reports file paths URI-encoded; match listing paths that differ only by encoding. */
-  private static String normalizePath(String path, Collection<String> candidates) {
-    for (String c : candidates) {
-      if (java.net.URI.create(c).getPath().equals(new org.apache.hadoop.fs.Path(path).toUri().getPath())) {
-        return c;
+  /** Rebuilds silver, quarantine and gold for the sources from their bronze tables. */
+  public void transform(List<Landed> landed) {
+    List<Batch> batches = new ArrayList<>();
+    for (Landed l : landed) {
+      String table = Tables.bronze(l.source().name());
+      if (!ctx.warehouse().exists(table)) {
+        throw Errors.usage("Table " + table + " does not exist yet: run 'finops ingest' first (with bronze.enabled = true), or 'finops nightly'.");
+      }
+      Dataset<Row> raw = ctx.warehouse().read(table).drop(Focus.X_INGESTION_RUN_ID);
+      batches.add(new Batch(l, l.files(), List.of(), null, true, raw));
+    }
+    process(batches, false);
+  }
+
+  private void writeBronze(Landed l, Dataset<Row> raw, List<SourceFile> read, List<String> removed, boolean full) {
+    String table = Tables.bronze(l.source().name());
+    Dataset<Row> rows = raw.withColumn(Focus.X_INGESTION_RUN_ID, lit(ctx.runId()));
+    if (full || !ctx.warehouse().exists(table)) {
+      rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(ctx.warehouse().path(table));
+      return;
+    }
+    List<String> files = new ArrayList<>();
+    read.forEach(f -> files.add(f.path()));
+    files.addAll(removed);
+    ctx.warehouse().replace(rows, table, Focus.X_SOURCE_FILE + " IN (" + quoted(files) + ")", List.of(), true);
+  }
+
+  private static final String UNIT_KEY = "_unit";
+  private static final String UNIT_KEY_SQL =
+      "concat_ws('|', " + Focus.BillingAccountId + ", " + Focus.X_BILLING_PERIOD + ")";
+
+  private static Column unitKey() {
+    return functions.expr(UNIT_KEY_SQL);
+  }
+
+  /**
+   * Normalizes the batches' rows, then replaces in one commit per table the units whose content
+   * changed (silver), the read files' quarantined rows, gold for the touched periods, and records
+   * period versions, reconciliation and the ingestion log. Nothing is written until every file
+   * has been read, so an unreadable file leaves all tables unchanged.
+   */
+  private void process(List<Batch> batches, boolean fromLanding) {
+    Warehouse wh = ctx.warehouse();
+    batches.removeIf(b -> b.toRead().isEmpty() && b.removed().isEmpty());
+    if (batches.isEmpty()) {
+      ctx.progress().step("transform", "nothing to do: no landing file changed and no period is due");
+      return;
+    }
+    long t0 = System.currentTimeMillis();
+    Dataset<Row> normalized = null;
+    for (Batch b : batches) {
+      if (b.toRead().isEmpty()) {
+        continue;
+      }
+      Dataset<Row> raw = b.raw() != null ? b.raw() : RawReader.read(ctx.spark(), b.toRead(), b.landed().format());
+      Dataset<Row> n =
+          Normalizers.normalize(b.landed().format(), raw, b.landed().source().name(), ctx.runId(), b.landed().source().defaults())
+              .withColumn(UNIT_KEY, unitKey());
+      normalized = normalized == null ? n : normalized.unionByName(n);
+    }
+    if (normalized != null) {
+      normalized = normalized.persist(StorageLevel.MEMORY_AND_DISK());
+    }
+    try {
+      // 1. Read everything (and fail, with nothing written, if a file cannot be read).
+      List<Row> perFile = normalized == null ? List.of() : materialize(normalized);
+      Map<String, Set<String>> unitsByFile = new TreeMap<>();
+      for (Row r : perFile) {
+        if (r.<Boolean>getAs("valid") && r.getAs(UNIT_KEY) != null) {
+          unitsByFile.computeIfAbsent(r.getAs(Focus.X_SOURCE_FILE), x -> new TreeSet<>()).add(r.getAs(UNIT_KEY));
+        }
+      }
+      stepMillis.put("read", System.currentTimeMillis() - t0);
+
+      // 2. What each source may replace (SQL predicates: they also serve as replaceWhere).
+      List<String> inScopeSql = new ArrayList<>();
+      List<String> silverScopeSql = new ArrayList<>();
+      List<String> quarantineScopeSql = new ArrayList<>();
+      List<String> fullSources = new ArrayList<>();
+      for (Batch b : batches) {
+        String name = b.landed().source().name();
+        String src = Focus.X_SOURCE_NAME + " = " + quote(name);
+        List<String> files = new ArrayList<>();
+        b.toRead().forEach(f -> files.add(f.path()));
+        files.addAll(b.removed());
+        if (b.fullRefresh()) {
+          fullSources.add(name);
+          inScopeSql.add(src);
+          silverScopeSql.add(src);
+          quarantineScopeSql.add(src);
+        } else {
+          String units = b.affectedKeys().isEmpty() ? "false" : UNIT_KEY_SQL + " IN (" + quoted(b.affectedKeys()) + ")";
+          inScopeSql.add("(" + src + " AND (size(" + Quarantine.REASONS + ") > 0 OR " + units + "))");
+          silverScopeSql.add("(" + src + " AND " + units + ")");
+          if (!files.isEmpty()) {
+            quarantineScopeSql.add("(" + src + " AND " + Focus.X_SOURCE_FILE + " IN (" + quoted(files) + "))");
+          }
+        }
+      }
+      Column inScope = functions.expr(String.join(" OR ", inScopeSql));
+      Column silverScope = functions.expr(String.join(" OR ", silverScopeSql));
+      String quarantineSql = quarantineScopeSql.isEmpty() ? "false" : String.join(" OR ", quarantineScopeSql);
+      Dataset<Row> staged = normalized == null ? null : normalized.where(inScope).drop(UNIT_KEY);
+
+      // 3. Which units changed: compare content fingerprints of the new rows and the table's.
+      Map<Unit, Row> fresh = fingerprints(staged == null ? null : Quarantine.valid(staged));
+      Map<Unit, Row> old =
+          wh.exists(Tables.COST_LINE_ITEMS)
+              ? fingerprints(wh.read(Tables.COST_LINE_ITEMS).where(silverScope))
+              : Map.of();
+      Set<Unit> changed = new TreeSet<>();
+      Set<Unit> all = new TreeSet<>(fresh.keySet());
+      all.addAll(old.keySet());
+      for (Unit u : all) {
+        Row a = fresh.get(u);
+        Row b = old.get(u);
+        if (a == null || b == null || !sameFingerprint(a, b)) {
+          changed.add(u);
+        }
+      }
+      Set<String> periods = new TreeSet<>();
+      changed.forEach(u -> periods.add(u.period()));
+      ctx.progress().step("transform", changed.size() + " of " + all.size() + " units changed" + (changed.isEmpty() ? "" : ", periods " + periods));
+
+      // 4. Bronze (optional), then silver, quarantine and gold, each in one commit.
+      if (ctx.config().bronzeEnabled() && fromLanding) {
+        for (Batch b : batches) {
+          if (!b.toRead().isEmpty()) {
+            writeBronze(b.landed(), RawReader.read(ctx.spark(), b.toRead(), b.landed().format()), b.toRead(), b.removed(), b.fullRefresh());
+          }
+        }
+      }
+      long silverVersionBefore = wh.exists(Tables.COST_LINE_ITEMS) ? wh.version(Tables.COST_LINE_ITEMS) : -1;
+      long t1 = System.currentTimeMillis();
+      if (!changed.isEmpty() || !fullSources.isEmpty()) {
+        String cond = unitCondition(changed, fullSources);
+        Dataset<Row> rows =
+            staged == null ? wh.read(Tables.COST_LINE_ITEMS).limit(0) : Quarantine.valid(staged).where(cond);
+        wh.replace(rows, Tables.COST_LINE_ITEMS, cond, List.of(Focus.X_SOURCE_NAME, Focus.X_BILLING_PERIOD), false);
+        ctx.progress().step("silver", "replaced " + changed.size() + " units in " + Tables.COST_LINE_ITEMS);
+      }
+      stepMillis.put("silver", System.currentTimeMillis() - t1);
+      long silverVersionAfter = wh.exists(Tables.COST_LINE_ITEMS) ? wh.version(Tables.COST_LINE_ITEMS) : -1;
+
+      long t2 = System.currentTimeMillis();
+      writeQuarantine(staged, quarantineSql);
+      stepMillis.put("quarantine", System.currentTimeMillis() - t2);
+
+      long t3 = System.currentTimeMillis();
+      String periodCond = Focus.X_BILLING_PERIOD + " IN (" + quoted(periods) + ")";
+      if (!periods.isEmpty()) {
+        Dataset<Row> silverInPeriods = wh.read(Tables.COST_LINE_ITEMS).where(periodCond);
+        wh.replace(CostDaily.compute(silverInPeriods), Tables.COST_DAILY, periodCond, List.of(Focus.X_BILLING_PERIOD), false);
+        ctx.progress().step("gold", "rebuilt " + Tables.COST_DAILY + " for periods " + periods);
+      }
+      stepMillis.put("gold", System.currentTimeMillis() - t3);
+
+      // 5. Records: period versions, reconciliation, ingestion log.
+      writePeriodVersions(changed, fresh, old, silverVersionBefore, silverVersionAfter);
+      long t4 = System.currentTimeMillis();
+      if (staged != null) {
+        Set<String> readPeriods = new TreeSet<>();
+        fresh.keySet().forEach(u -> readPeriods.add(u.period()));
+        String readCond = Focus.X_BILLING_PERIOD + " IN (" + quoted(readPeriods) + ")";
+        Dataset<Row> silverRead = wh.exists(Tables.COST_LINE_ITEMS) ? wh.read(Tables.COST_LINE_ITEMS).where(silverScope.and(inScopeUnits(fresh.keySet()))) : null;
+        Dataset<Row> gold =
+            wh.exists(Tables.COST_DAILY) && !readPeriods.isEmpty() ? wh.read(Tables.COST_DAILY).where(readCond) : null;
+        Dataset<Row> silverAll =
+            wh.exists(Tables.COST_LINE_ITEMS) && !readPeriods.isEmpty() ? wh.read(Tables.COST_LINE_ITEMS).where(readCond) : null;
+        Dataset<Row> q = wh.exists(Tables.QUARANTINE_LINE_ITEMS) ? wh.read(Tables.QUARANTINE_LINE_ITEMS).where(quarantineSql) : null;
+        Dataset<Row> emptySilver = Quarantine.valid(staged).limit(0);
+        Dataset<Row> recon =
+            Reconciliation.compute(
+                staged,
+                silverRead == null ? emptySilver : silverRead,
+                q == null ? Quarantine.rejected(staged).limit(0) : q,
+                silverAll == null ? emptySilver : silverAll,
+                gold == null ? CostDaily.compute(emptySilver) : gold,
+                ctx.runId(),
+                ctx.config().reconciliation().costTolerance());
+        List<Row> rows = recon.collectAsList();
+        wh.append(ctx.spark().createDataFrame(rows, recon.schema()), Tables.RECONCILIATION, false);
+        report(rows);
+      }
+      stepMillis.put("reconcile", System.currentTimeMillis() - t4);
+      if (fromLanding) {
+        writeIngestionLog(batches, perFile, unitsByFile);
+      }
+    } finally {
+      if (normalized != null) {
+        normalized.unpersist();
       }
     }
-    return path;
+  }
+
+  /** Forces the read of every file; returns rows and sums per file, unit and validity. */
+  private List<Row> materialize(Dataset<Row> normalized) {
+    Column part0 = col(Focus.X_SOURCE_ROW_PART).equalTo(0);
+    try {
+      return normalized
+          .groupBy(
+              col(Focus.X_SOURCE_NAME),
+              col(Focus.X_SOURCE_FILE),
+              col(UNIT_KEY),
+              functions.size(col(Quarantine.REASONS)).equalTo(0).as("valid"))
+          .agg(
+              functions.count(functions.when(part0, lit(1))).as("raw_rows"),
+              functions.sum(col(Focus.BilledCost)).as("billed"))
+          .collectAsList();
+    } catch (Exception e) { // Spark throws its checked SparkException unchecked
+      throw Errors.unreadableFile(failedFile(e), rootMessage(e), e);
+    }
+  }
+
+  private static String failedFile(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("reading file (\\S+?)\\.?(\\s|$)").matcher(String.valueOf(t.getMessage()));
+      if (m.find()) {
+        return m.group(1);
+      }
+    }
+    return "a landing file";
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  private Column inScopeUnits(Set<Unit> units) {
+    if (units.isEmpty()) {
+      return lit(false);
+    }
+    Column c = lit(false);
+    Map<String, Set<String>> bySource = new TreeMap<>();
+    units.forEach(u -> bySource.computeIfAbsent(u.source(), x -> new TreeSet<>()).add(u.key()));
+    for (Map.Entry<String, Set<String>> e : bySource.entrySet()) {
+      c = c.or(col(Focus.X_SOURCE_NAME).equalTo(e.getKey()).and(unitKey().isin(e.getValue().toArray())));
+    }
+    return c;
+  }
+
+  private Map<Unit, Row> fingerprints(Dataset<Row> rows) {
+    Map<Unit, Row> out = new TreeMap<>();
+    if (rows == null) {
+      return out;
+    }
+    for (Row r : UnitFingerprint.compute(rows).collectAsList()) {
+      out.put(new Unit(r.getString(0), r.getString(1), r.getString(2)), r);
+    }
+    return out;
+  }
+
+  private static boolean sameFingerprint(Row a, Row b) {
+    for (String f : List.of(UnitFingerprint.ROWS, UnitFingerprint.BILLED, UnitFingerprint.EFFECTIVE, UnitFingerprint.HASH)) {
+      Object x = a.getAs(f);
+      Object y = b.getAs(f);
+      if (x instanceof BigDecimal bx && y instanceof BigDecimal by ? bx.compareTo(by) != 0 : !java.util.Objects.equals(x, y)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The replaceWhere predicate of a set of units (and whole sources on a full refresh). */
+  private static String unitCondition(Set<Unit> units, List<String> fullSources) {
+    List<String> parts = new ArrayList<>();
+    if (!fullSources.isEmpty()) {
+      parts.add(Focus.X_SOURCE_NAME + " IN (" + quoted(fullSources) + ")");
+    }
+    Map<String, Map<String, Set<String>>> tree = new TreeMap<>();
+    for (Unit u : units) {
+      if (!fullSources.contains(u.source())) {
+        tree.computeIfAbsent(u.source(), x -> new TreeMap<>()).computeIfAbsent(u.period(), x -> new TreeSet<>()).add(u.account());
+      }
+    }
+    for (Map.Entry<String, Map<String, Set<String>>> s : tree.entrySet()) {
+      for (Map.Entry<String, Set<String>> p : s.getValue().entrySet()) {
+        parts.add("(" + Focus.X_SOURCE_NAME + " = " + quote(s.getKey()) + " AND " + Focus.X_BILLING_PERIOD + " = "
+            + quote(p.getKey()) + " AND " + Focus.BillingAccountId + " IN (" + quoted(p.getValue()) + "))");
+      }
+    }
+    return parts.isEmpty() ? "false" : String.join(" OR ", parts);
+  }
+
+  private void writeQuarantine(Dataset<Row> staged, String scope) {
+    Warehouse wh = ctx.warehouse();
+    boolean exists = wh.exists(Tables.QUARANTINE_LINE_ITEMS);
+    if (staged == null && !exists) {
+      return;
+    }
+    Dataset<Row> fresh =
+        staged == null
+            ? wh.read(Tables.QUARANTINE_LINE_ITEMS).limit(0)
+            : Quarantine.rejected(staged).where(scope);
+    if (exists) {
+      Dataset<Row> existing = wh.read(Tables.QUARANTINE_LINE_ITEMS).where(scope);
+      Dataset<Row> a = fresh.drop(Focus.X_INGESTION_RUN_ID);
+      Dataset<Row> b =
+          existing.drop(Focus.X_INGESTION_RUN_ID)
+              .select(java.util.Arrays.stream(a.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new));
+      if (a.exceptAll(b).isEmpty() && b.exceptAll(a).isEmpty()) {
+        return; // unchanged: no new version
+      }
+    }
+    wh.replace(fresh, Tables.QUARANTINE_LINE_ITEMS, scope, List.of(Focus.X_SOURCE_NAME), false);
+  }
+
+  static final StructType PERIOD_VERSIONS_SCHEMA =
+      new StructType()
+          .add("run_id", DataTypes.StringType)
+          .add("replaced_at", DataTypes.TimestampType)
+          .add(Focus.X_SOURCE_NAME, DataTypes.StringType)
+          .add(Focus.BillingAccountId, DataTypes.StringType)
+          .add(Focus.X_BILLING_PERIOD, DataTypes.StringType)
+          .add("previous_rows", DataTypes.LongType)
+          .add("previous_billed_cost", DataTypes.createDecimalType(38, 12))
+          .add("previous_effective_cost", DataTypes.createDecimalType(38, 12))
+          .add("new_rows", DataTypes.LongType)
+          .add("new_billed_cost", DataTypes.createDecimalType(38, 12))
+          .add("new_effective_cost", DataTypes.createDecimalType(38, 12))
+          .add("silver_version_before", DataTypes.LongType)
+          .add("silver_version_after", DataTypes.LongType)
+          .add("change", DataTypes.StringType);
+
+  private void writePeriodVersions(Set<Unit> changed, Map<Unit, Row> fresh, Map<Unit, Row> old, long before, long after) {
+    if (changed.isEmpty()) {
+      return;
+    }
+    List<Row> rows = new ArrayList<>();
+    Timestamp now = new Timestamp(System.currentTimeMillis());
+    for (Unit u : changed) {
+      Row o = old.get(u);
+      Row n = fresh.get(u);
+      rows.add(
+          RowFactory.create(
+              ctx.runId(), now, u.source(), u.account(), u.period(),
+              o == null ? null : o.getAs(UnitFingerprint.ROWS),
+              o == null ? null : o.getAs(UnitFingerprint.BILLED),
+              o == null ? null : o.getAs(UnitFingerprint.EFFECTIVE),
+              n == null ? 0L : n.getAs(UnitFingerprint.ROWS),
+              n == null ? BigDecimal.ZERO : n.getAs(UnitFingerprint.BILLED),
+              n == null ? BigDecimal.ZERO : n.getAs(UnitFingerprint.EFFECTIVE),
+              before < 0 ? null : before,
+              after,
+              o == null ? "added" : n == null ? "removed" : "restated"));
+    }
+    ctx.warehouse().append(ctx.spark().createDataFrame(rows, PERIOD_VERSIONS_SCHEMA), Tables.PERIOD_VERSIONS, false);
   }
 
   static final StructType INGESTION_LOG_SCHEMA =
@@ -226,110 +642,51 @@ public final class Pipeline {
           .add("format", DataTypes.StringType)
           .add("columns", DataTypes.IntegerType)
           .add("rows", DataTypes.LongType)
+          .add("units", DataTypes.createArrayType(DataTypes.StringType))
+          .add("status", DataTypes.StringType)
           .add("seen_at", DataTypes.TimestampType);
 
-  /**
-   * Normalizes each source's rows, replaces the sources' slices of silver and quarantine,
-   * rebuilds gold for the periods touched, and reconciles. Returns the reconciliation rows.
-   */
-  public List<Row> transform(List<Landed> landed) {
-    Warehouse wh = ctx.warehouse();
-    if (landed.isEmpty()) {
-      ctx.progress().step("transform", "nothing to transform");
-      return List.of();
+  private void writeIngestionLog(List<Batch> batches, List<Row> perFile, Map<String, Set<String>> unitsByFile) {
+    Map<String, Long> rowsByFile = new TreeMap<>();
+    for (Row r : perFile) {
+      rowsByFile.merge(r.getAs(Focus.X_SOURCE_FILE), r.<Long>getAs("raw_rows"), Long::sum);
     }
-    long t0 = System.currentTimeMillis();
-    Dataset<Row> staged = null;
-    List<String> names = new ArrayList<>();
-    for (Landed l : landed) {
-      Dataset<Row> raw;
-      if (ctx.config().bronzeEnabled()) {
-        String table = Tables.bronze(l.source().name());
-        if (!wh.exists(table)) {
-          throw Errors.usage("Table " + table + " does not exist yet: run 'finops ingest' (or 'finops nightly') first.");
-        }
-        raw = wh.read(table).drop(Focus.X_INGESTION_RUN_ID);
-      } else {
-        raw = RawReader.read(ctx.spark(), l.files(), l.format());
+    List<Row> log = new ArrayList<>();
+    Timestamp seen = new Timestamp(System.currentTimeMillis());
+    for (Batch b : batches) {
+      for (SourceFile f : b.toRead()) {
+        Set<String> units = unitsByFile.getOrDefault(f.path(), Set.of());
+        log.add(RowFactory.create(ctx.runId(), b.landed().source().name(), f.path(), f.size(), new Timestamp(f.modificationTime()),
+            f.encoding().name().toLowerCase(Locale.ROOT),
+            FormatDetector.FOCUS.equals(b.landed().format()) ? FormatDetector.focusVersion(f.columns()) : b.landed().format(),
+            f.columns().size(), rowsByFile.getOrDefault(f.path(), 0L), new ArrayList<>(units), "read", seen));
       }
-      Dataset<Row> normalized =
-          Normalizers.normalize(l.format(), raw, l.source().name(), ctx.runId(), l.source().defaults());
-      staged = staged == null ? normalized : staged.unionByName(normalized);
-      names.add(l.source().name());
+      for (String removed : b.removed()) {
+        log.add(RowFactory.create(ctx.runId(), b.landed().source().name(), removed, 0L, seen, null, null, 0, 0L, new ArrayList<String>(), "removed", seen));
+      }
     }
-    staged = staged.persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      String sourceCond =
-          Focus.X_SOURCE_NAME + " IN (" + names.stream().map(Pipeline::quote).collect(Collectors.joining(", ")) + ")";
-      Set<String> periods = new TreeSet<>(distinctStrings(staged, Focus.X_BILLING_PERIOD));
-      if (wh.exists(Tables.COST_LINE_ITEMS)) {
-        periods.addAll(distinctStrings(wh.read(Tables.COST_LINE_ITEMS).where(sourceCond), Focus.X_BILLING_PERIOD));
-      }
-      ctx.progress().step("transform", "sources " + names + ", billing periods " + periods);
-
-      wh.replace(Quarantine.valid(staged), Tables.COST_LINE_ITEMS, sourceCond,
-          List.of(Focus.X_SOURCE_NAME, Focus.X_BILLING_PERIOD), false);
-      stepMillis.put("silver", System.currentTimeMillis() - t0);
-      ctx.progress().step("silver", "wrote " + Tables.COST_LINE_ITEMS + " for " + names);
-
-      long t1 = System.currentTimeMillis();
-      wh.replace(Quarantine.rejected(staged), Tables.QUARANTINE_LINE_ITEMS, sourceCond,
-          List.of(Focus.X_SOURCE_NAME), false);
-      stepMillis.put("quarantine", System.currentTimeMillis() - t1);
-
-      long t2 = System.currentTimeMillis();
-      String periodCond =
-          Focus.X_BILLING_PERIOD + " IN (" + periods.stream().map(Pipeline::quote).collect(Collectors.joining(", ")) + ")";
-      Dataset<Row> silverInPeriods =
-          periods.isEmpty()
-              ? wh.read(Tables.COST_LINE_ITEMS).limit(0)
-              : wh.read(Tables.COST_LINE_ITEMS).where(periodCond);
-      if (!periods.isEmpty()) {
-        wh.replace(CostDaily.compute(silverInPeriods), Tables.COST_DAILY, periodCond,
-            List.of(Focus.X_BILLING_PERIOD), false);
-        ctx.progress().step("gold", "rebuilt " + Tables.COST_DAILY + " for periods " + periods);
-      }
-      stepMillis.put("gold", System.currentTimeMillis() - t2);
-
-      long t3 = System.currentTimeMillis();
-      Dataset<Row> gold =
-          wh.exists(Tables.COST_DAILY) && !periods.isEmpty()
-              ? wh.read(Tables.COST_DAILY).where(periodCond)
-              : CostDaily.compute(silverInPeriods.limit(0));
-      Dataset<Row> recon =
-          Reconciliation.compute(
-              staged,
-              wh.read(Tables.COST_LINE_ITEMS).where(sourceCond),
-              wh.read(Tables.QUARANTINE_LINE_ITEMS).where(sourceCond),
-              silverInPeriods,
-              gold,
-              ctx.runId(),
-              ctx.config().reconciliation().costTolerance());
-      List<Row> rows = recon.collectAsList();
-      wh.append(ctx.spark().createDataFrame(rows, recon.schema()), Tables.RECONCILIATION, false);
-      stepMillis.put("reconcile", System.currentTimeMillis() - t3);
-      report(rows);
-      return rows;
-    } finally {
-      staged.unpersist();
+    if (!log.isEmpty()) {
+      ctx.warehouse().append(ctx.spark().createDataFrame(log, INGESTION_LOG_SCHEMA), Tables.INGESTION_LOG, true);
     }
+    long total = rowsByFile.values().stream().mapToLong(Long::longValue).sum();
+    ctx.progress().step("log", "recorded " + log.size() + " files (" + total + " raw rows) in " + Tables.INGESTION_LOG);
+  }
+
+  static String quoted(Collection<String> values) {
+    return values.stream().map(Pipeline::quote).collect(Collectors.joining(", "));
   }
 
   private void report(List<Row> rows) {
     long raw = 0;
-    long silver = 0;
-    long quarantine = 0;
+    long landed = 0;
     Map<String, BigDecimal> billed = new TreeMap<>();
     List<String> mismatches = new ArrayList<>();
     for (Row r : rows) {
-      String check = r.getAs(Reconciliation.CHECK);
-      if (Reconciliation.RAW_EQUALS_SILVER_PLUS_QUARANTINE.equals(check)) {
+      if (Reconciliation.RAW_EQUALS_SILVER_PLUS_QUARANTINE.equals(r.getAs(Reconciliation.CHECK))) {
         raw += r.<Long>getAs(Reconciliation.EXPECTED_ROWS);
-      }
-      if (Reconciliation.SILVER_EQUALS_GOLD.equals(check)) {
-        silver += r.<Long>getAs(Reconciliation.EXPECTED_ROWS);
-        String cur = r.getAs(Focus.BillingCurrency);
-        billed.merge(String.valueOf(cur), r.<BigDecimal>getAs(Reconciliation.EXPECTED_BILLED), BigDecimal::add);
+        landed += r.<Long>getAs(Reconciliation.ACTUAL_ROWS);
+      } else {
+        billed.merge(String.valueOf(r.<String>getAs(Focus.BillingCurrency)), r.<BigDecimal>getAs(Reconciliation.EXPECTED_BILLED), BigDecimal::add);
       }
       if (!"OK".equals(r.getAs(Reconciliation.STATUS))) {
         mismatches.add(
@@ -340,13 +697,11 @@ public final class Pipeline {
                 + ", billed " + r.getAs(Reconciliation.EXPECTED_BILLED) + " vs " + r.getAs(Reconciliation.ACTUAL_BILLED));
       }
     }
-    quarantine = raw - silver;
     counters.put("raw_rows", raw);
-    counters.put("silver_rows", silver);
-    counters.put("quarantine_rows", quarantine);
+    counters.put("silver_plus_quarantine_rows", landed);
     ctx.progress().step(
         "reconcile",
-        raw + " rows read = " + silver + " in silver + " + quarantine + " in quarantine; Σ BilledCost in silver "
+        raw + " rows read = " + landed + " in silver + quarantine; Σ BilledCost of the periods read "
             + billed.entrySet().stream().map(e -> e.getValue().stripTrailingZeros().toPlainString() + " " + e.getKey()).collect(Collectors.joining(", "))
             + (mismatches.isEmpty() ? "; all checks OK" : "; " + mismatches.size() + " MISMATCHES"));
     if (!mismatches.isEmpty() && ctx.config().reconciliation().failOnMismatch()) {

@@ -87,6 +87,11 @@ public final class Warehouse {
     return out;
   }
 
+  /** Latest Delta version of a table. */
+  public long version(String table) {
+    return DeltaTable.forPath(spark, path(table)).history(1).select(functions.col("version")).first().getLong(0);
+  }
+
   /** Row count and latest Delta version of a table. */
   public long[] countAndVersion(String table) {
     long count = read(table).count();

@@ -13,12 +13,13 @@ public final class Tables {
   public static final String INGESTION_LOG = "ingestion_log";
   public static final String RECONCILIATION = "reconciliation";
   public static final String PIPELINE_RUNS = "pipeline_runs";
+  public static final String PERIOD_VERSIONS = "period_versions";
 
   /** Tables every nightly run produces, in the order the run writes them. */
   public static final List<String> CORE =
       List.of(
-          INGESTION_LOG, COST_LINE_ITEMS, QUARANTINE_LINE_ITEMS, COST_DAILY, RECONCILIATION,
-          PIPELINE_RUNS);
+          INGESTION_LOG, COST_LINE_ITEMS, QUARANTINE_LINE_ITEMS, COST_DAILY, PERIOD_VERSIONS,
+          RECONCILIATION, PIPELINE_RUNS);
 
   public static String bronze(String sourceName) {
     return BRONZE_PREFIX + sourceName.replaceAll("[^A-Za-z0-9_]", "_").toLowerCase();

@@ -86,9 +86,8 @@ public final class RawReader {
             .option("encoding", "UTF-8")
             .csv(paths(group));
     // multiLine keeps each file in one partition, so read order is file order.
-    Column file = col("_metadata.file_path");
     df =
-        df.withColumn(Focus.X_SOURCE_FILE, file)
+        df.withColumn(Focus.X_SOURCE_FILE, listingPath(group))
             .withColumn("_order", functions.monotonically_increasing_id());
     return df.withColumn(
             Focus.X_SOURCE_ROW,
@@ -115,9 +114,23 @@ public final class RawReader {
       cols.add(text.as(f.name()));
     }
     cols.add(lit(null).cast(DataTypes.StringType).as(CORRUPT));
-    cols.add(col("_metadata.file_path").as(Focus.X_SOURCE_FILE));
+    cols.add(listingPath(group).as(Focus.X_SOURCE_FILE));
     cols.add(col("_metadata.row_index").plus(1).as(Focus.X_SOURCE_ROW));
     return df.select(cols.toArray(new Column[0]));
+  }
+
+  /**
+   * The file's path as the landing listing spells it (Spark reports paths URI-encoded), so that
+   * lineage, the ingestion log and quarantine all name a file the same way.
+   */
+  private static Column listingPath(List<SourceFile> group) {
+    List<Column> kv = new ArrayList<>();
+    for (SourceFile f : group) {
+      kv.add(lit(new org.apache.hadoop.fs.Path(f.path()).toUri().toString()));
+      kv.add(lit(f.path()));
+    }
+    Column spark = col("_metadata.file_path");
+    return functions.coalesce(functions.element_at(functions.map(kv.toArray(new Column[0])), spark), spark);
   }
 
   private static String[] paths(List<SourceFile> group) {

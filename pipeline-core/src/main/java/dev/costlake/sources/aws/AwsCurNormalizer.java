@@ -52,8 +52,9 @@ public final class AwsCurNormalizer {
 
   /** Resolves a snake-case CUR column to the raw column holding it, or null. */
   private static final class Cols {
-    final Map<String, String> bySnake = new HashMap<>();
-    final Map<String, String> tags = new LinkedHashMap<>();
+    /** Snake name → raw columns holding it (a legacy CSV and a Parquet file of one source both). */
+    final Map<String, List<String>> bySnake = new HashMap<>();
+    final Map<String, List<String>> tags = new LinkedHashMap<>();
     final boolean productMap;
     final boolean tagMap;
 
@@ -61,9 +62,9 @@ public final class AwsCurNormalizer {
       for (String c : raw) {
         String tag = CurColumns.tagKey(c);
         if (tag != null) {
-          tags.put(tag, c);
+          tags.computeIfAbsent(tag, k -> new ArrayList<>()).add(c);
         } else {
-          bySnake.putIfAbsent(CurColumns.snake(c), c);
+          bySnake.computeIfAbsent(CurColumns.snake(c), k -> new ArrayList<>()).add(c);
         }
       }
       productMap = bySnake.containsKey("product");
@@ -75,8 +76,12 @@ public final class AwsCurNormalizer {
     }
 
     Column text(String snake) {
-      String raw = bySnake.get(snake);
-      return raw == null ? lit(null).cast(DataTypes.StringType) : FocusNormalizer.clean(col("`" + raw + "`"));
+      List<String> raw = bySnake.get(snake);
+      if (raw == null) {
+        return lit(null).cast(DataTypes.StringType);
+      }
+      Column[] cols = raw.stream().map(r -> FocusNormalizer.clean(col("`" + r + "`"))).toArray(Column[]::new);
+      return cols.length == 1 ? cols[0] : coalesce(cols);
     }
 
     Column num(String snake) {
@@ -290,9 +295,9 @@ public final class AwsCurNormalizer {
     if (!c.tags.isEmpty()) {
       List<Column> kv = new ArrayList<>();
       c.tags.forEach(
-          (key, rawCol) -> {
+          (key, rawCols) -> {
             kv.add(lit(key));
-            kv.add(FocusNormalizer.clean(col("`" + rawCol + "`")));
+            kv.add(coalesce(rawCols.stream().map(r -> FocusNormalizer.clean(col("`" + r + "`"))).toArray(Column[]::new)));
           });
       map = functions.map(kv.toArray(new Column[0]));
     }
