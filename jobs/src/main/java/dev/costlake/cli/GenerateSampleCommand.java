@@ -2,7 +2,11 @@ package dev.costlake.cli;
 
 import dev.costlake.config.PipelineConfig;
 import dev.costlake.errors.Errors;
+import dev.costlake.generate.AwsCurSampleGenerator;
 import dev.costlake.generate.FocusSampleGenerator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import dev.costlake.jobs.Progress;
 import java.io.IOException;
 import java.time.YearMonth;
@@ -16,9 +20,11 @@ import picocli.CommandLine.Option;
     name = "generate-sample",
     mixinStandardHelpOptions = true,
     description = {
-      "Write seeded, deterministic sample billing exports (native FOCUS 1.0/1.2/1.3 as CSV,",
-      "gzip CSV and Parquet; several accounts, services, tags and months; commitments,",
-      "credits, tax and a few bad rows) under <out>/focus/."
+      "Write seeded, deterministic sample billing exports under <out>: native FOCUS 1.0/1.2/1.3",
+      "(CSV, gzip CSV, Parquet) under focus/, with commitments, credits, tax and a few bad rows;",
+      "AWS legacy CUR (gzip CSV with manifests and a restated assembly, Parquet) under aws-cur/",
+      "and CUR 2.0 under aws-cur2/, with Savings Plans, RIs, Spot, EDP, credits, refunds, tax,",
+      "marketplace and split cost allocation rows."
     })
 final class GenerateSampleCommand implements Callable<Integer> {
   @Mixin ConfigOptions configOptions;
@@ -39,6 +45,11 @@ final class GenerateSampleCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "PATH", description = "Folder or s3a:// URI to write to (default: the configured landing).")
   String out;
 
+  static final List<String> PROVIDERS = List.of("focus", "aws");
+
+  @Option(names = "--providers", split = ",", paramLabel = "NAME[,NAME...]", description = "Which exports to write: ${COMPLETION-CANDIDATES} (default: all). --rows is shared among them.")
+  List<String> providers = new java.util.ArrayList<>(PROVIDERS);
+
   @Override
   public Integer call() throws IOException {
     if (rows < 1 || months < 1) {
@@ -54,11 +65,24 @@ final class GenerateSampleCommand implements Callable<Integer> {
     String target = out == null ? config.landing() : out;
     Progress progress = new Progress(spec.commandLine().getErr());
     progress.step("generate", rows + " rows over " + months + " months ending " + last + " (seed " + seed + ") into " + target);
-    FocusSampleGenerator.Result r =
-        FocusSampleGenerator.generate(
-            Sessions.get(config),
-            new FocusSampleGenerator.Options(rows, months, seed, target, last));
-    progress.step("generate", "wrote " + r.rowsWritten() + " rows (" + r.badRows() + " deliberately bad) in " + r.files().size() + " files under " + target + "/focus");
+    Set<String> wanted = new TreeSet<>(providers);
+    for (String p : wanted) {
+      if (!PROVIDERS.contains(p)) {
+        throw Errors.usage("--providers: unknown '" + p + "'; choose from " + PROVIDERS);
+      }
+    }
+    long share = Math.max(1, rows / wanted.size());
+    var spark = Sessions.get(config);
+    if (wanted.contains("focus")) {
+      FocusSampleGenerator.Result r =
+          FocusSampleGenerator.generate(spark, new FocusSampleGenerator.Options(share, months, seed, target, last));
+      progress.step("generate", "focus: " + r.rowsWritten() + " rows (" + r.badRows() + " deliberately bad) in " + r.files().size() + " files under " + target + "/focus");
+    }
+    if (wanted.contains("aws")) {
+      AwsCurSampleGenerator.Result r =
+          AwsCurSampleGenerator.generate(spark, new AwsCurSampleGenerator.Options(share, months, seed, target, last));
+      progress.step("generate", "aws: " + r.rowsWritten() + " rows of legacy CUR (CSV with a restated assembly, Parquet) and CUR 2.0 under " + target + "/aws-cur and " + target + "/aws-cur2");
+    }
     return 0;
   }
 }
