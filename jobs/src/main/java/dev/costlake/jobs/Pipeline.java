@@ -114,6 +114,7 @@ public final class Pipeline {
         detected.merge(version + "/" + f.encoding().name().toLowerCase(Locale.ROOT), 1, Integer::sum);
         usable.add(f);
       }
+      usable = withoutDuplicates(s.name(), usable);
       if (!listing.manifests().isEmpty()) {
         CurManifests.Selection sel =
             CurManifests.select(ctx.spark().sparkContext().hadoopConfiguration(), usable, listing.manifests());
@@ -134,6 +135,34 @@ public final class Pipeline {
       }
     }
     stepMillis.put("discover", System.currentTimeMillis() - t0);
+    return out;
+  }
+
+  /**
+   * Drops byte-identical copies of a file within a source (a file uploaded twice would double
+   * its cost), keeping the first by path and saying so. Only files of equal size are hashed.
+   */
+  private List<SourceFile> withoutDuplicates(String source, List<SourceFile> files) {
+    Map<Long, List<SourceFile>> bySize = new TreeMap<>();
+    files.forEach(f -> bySize.computeIfAbsent(f.size(), x -> new ArrayList<>()).add(f));
+    Set<String> dropped = new TreeSet<>();
+    for (List<SourceFile> same : bySize.values()) {
+      if (same.size() < 2) {
+        continue;
+      }
+      Map<String, String> firstByHash = new TreeMap<>();
+      for (SourceFile f : same) {
+        String h = LandingFiles.sha256(ctx.spark(), f.path());
+        String first = firstByHash.putIfAbsent(h, f.path());
+        if (first != null) {
+          dropped.add(f.path());
+          ctx.progress().step("discover", "source " + source + ": skipping " + f.path() + " (identical to " + first + ": duplicated file)");
+        }
+      }
+    }
+    counters.merge("duplicate_files", (long) dropped.size(), Long::sum);
+    List<SourceFile> out = new ArrayList<>();
+    files.forEach(f -> { if (!dropped.contains(f.path())) out.add(f); });
     return out;
   }
 

@@ -30,6 +30,7 @@ public final class Quarantine {
   public static final String MISSING_REQUIRED = "MISSING_REQUIRED";
   public static final String UNKNOWN_CURRENCY = "UNKNOWN_CURRENCY";
   public static final String INVALID_JSON = "INVALID_JSON";
+  public static final String INVALID_ENCODING = "INVALID_ENCODING";
 
   /** Columns of {@code quarantine_line_items}. */
   public static final List<String> QUARANTINE_COLUMNS =

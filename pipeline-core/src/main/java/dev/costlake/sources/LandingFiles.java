@@ -71,6 +71,24 @@ public final class LandingFiles {
     return new Listing(files, manifests, ignored);
   }
 
+  /** SHA-256 of a file's bytes, hex; used only to tell byte-identical files apart. */
+  public static String sha256(SparkSession spark, String file) {
+    try {
+      Path p = new Path(file);
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      try (InputStream in = fs.open(p)) {
+        byte[] buf = new byte[1 << 16];
+        for (int n; (n = in.read(buf)) > 0; ) {
+          md.update(buf, 0, n);
+        }
+      }
+      return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (IOException | java.security.NoSuchAlgorithmException e) {
+      throw Errors.unreadableFile(file, "cannot read it to compare with a file of the same size: " + e.getMessage(), e);
+    }
+  }
+
   private static boolean hidden(Path root, Path p) {
     for (Path cur = p; cur != null && !cur.equals(root); cur = cur.getParent()) {
       String n = cur.getName();

@@ -178,6 +178,8 @@ public final class FocusNormalizer {
       out.add(lit(null).cast(DataTypes.StringType).as(owner));
     }
     out.add(extensions(extras).as(Focus.X_EXTENSIONS));
+    // Text that was not valid UTF-8 decodes to U+FFFD: quarantine rather than keep mangled values.
+    reasons.add(when(rawText(raw, present).contains("\uFFFD"), lit(Quarantine.INVALID_ENCODING)));
     Column reasonList = array_compact(array(reasons.toArray(new Column[0])));
     if (present.contains(PRE_REASONS)) {
       reasonList = functions.concat(col(PRE_REASONS), reasonList);
@@ -189,6 +191,19 @@ public final class FocusNormalizer {
                 present.contains(RAW) ? functions.to_json(col(RAW)) : Quarantine.rawRecord(raw.columns()))
             .as(Quarantine.RAW_RECORD));
     return raw.select(out.toArray(new Column[0]));
+  }
+
+  private static Column rawText(Dataset<Row> raw, Set<String> present) {
+    if (present.contains(RAW)) {
+      return functions.to_json(col(RAW));
+    }
+    List<Column> cols = new ArrayList<>();
+    for (org.apache.spark.sql.types.StructField f : raw.schema().fields()) {
+      if (f.dataType() instanceof org.apache.spark.sql.types.StringType && !LINEAGE.contains(f.name())) {
+        cols.add(col("`" + f.name() + "`"));
+      }
+    }
+    return cols.isEmpty() ? lit("") : functions.concat_ws("\u0001", cols.toArray(new Column[0]));
   }
 
   /** Trims and turns placeholder strings into null. */
