@@ -260,6 +260,21 @@ public final class Pipeline {
     process(batches, true);
   }
 
+  /**
+   * Test hook for crash tests: with COSTLAKE_TEST_PAUSE_AT=<step> the run stops before that
+   * write step (bronze, silver, quarantine, gold), says so on stderr and waits to be killed.
+   */
+  private void pauseIfAsked(String step) {
+    if (step.equals(System.getenv("COSTLAKE_TEST_PAUSE_AT"))) {
+      ctx.progress().step("pause", "PAUSED before " + step);
+      try {
+        Thread.sleep(600_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   private static Set<String> periodsOf(Set<String> keys) {
     Set<String> out = new TreeSet<>();
     keys.forEach(k -> out.add(k.substring(k.lastIndexOf('|') + 1)));
@@ -433,6 +448,7 @@ public final class Pipeline {
 
       // 4. Bronze (optional), then silver, quarantine and gold, each in one commit.
       if (ctx.config().bronzeEnabled() && fromLanding) {
+        pauseIfAsked("bronze");
         for (Batch b : batches) {
           if (!b.toRead().isEmpty()) {
             writeBronze(b.landed(), RawReader.read(ctx.spark(), b.toRead(), b.landed().format()), b.toRead(), b.removed(), b.fullRefresh());
@@ -441,6 +457,7 @@ public final class Pipeline {
       }
       long silverVersionBefore = wh.exists(Tables.COST_LINE_ITEMS) ? wh.version(Tables.COST_LINE_ITEMS) : -1;
       long t1 = System.currentTimeMillis();
+      pauseIfAsked("silver");
       if (!changed.isEmpty() || !fullSources.isEmpty()) {
         String cond = unitCondition(changed, fullSources);
         Dataset<Row> rows =
@@ -450,12 +467,19 @@ public final class Pipeline {
       }
       stepMillis.put("silver", System.currentTimeMillis() - t1);
       long silverVersionAfter = wh.exists(Tables.COST_LINE_ITEMS) ? wh.version(Tables.COST_LINE_ITEMS) : -1;
+      // Recorded right after the silver commit, so a crash later in the run loses no history.
+      writePeriodVersions(changed, fresh, old, silverVersionBefore, silverVersionAfter);
 
       long t2 = System.currentTimeMillis();
+      pauseIfAsked("quarantine");
       writeQuarantine(staged, quarantineSql);
       stepMillis.put("quarantine", System.currentTimeMillis() - t2);
 
       long t3 = System.currentTimeMillis();
+      pauseIfAsked("gold");
+      Set<String> readPeriodsForGold = new TreeSet<>();
+      fresh.keySet().forEach(u -> readPeriodsForGold.add(u.period()));
+      periods.addAll(goldOutOfStep(readPeriodsForGold));
       String periodCond = Focus.X_BILLING_PERIOD + " IN (" + quoted(periods) + ")";
       if (!periods.isEmpty()) {
         Dataset<Row> silverInPeriods = wh.read(Tables.COST_LINE_ITEMS).where(periodCond);
@@ -464,8 +488,7 @@ public final class Pipeline {
       }
       stepMillis.put("gold", System.currentTimeMillis() - t3);
 
-      // 5. Records: period versions, reconciliation, ingestion log.
-      writePeriodVersions(changed, fresh, old, silverVersionBefore, silverVersionAfter);
+      // 5. Records: reconciliation, ingestion log.
       long t4 = System.currentTimeMillis();
       if (staged != null) {
         Set<String> readPeriods = new TreeSet<>();
@@ -500,6 +523,42 @@ public final class Pipeline {
         normalized.unpersist();
       }
     }
+  }
+
+  /**
+   * Periods (of those read) whose cost_daily does not add up to silver: gold is rebuilt for them
+   * even when no unit changed, which heals a run that died between the silver and gold writes.
+   */
+  private Set<String> goldOutOfStep(Set<String> periods) {
+    Warehouse wh = ctx.warehouse();
+    Set<String> out = new TreeSet<>();
+    if (periods.isEmpty() || !wh.exists(Tables.COST_LINE_ITEMS)) {
+      return out;
+    }
+    if (!wh.exists(Tables.COST_DAILY)) {
+      return new TreeSet<>(periods);
+    }
+    String cond = Focus.X_BILLING_PERIOD + " IN (" + quoted(periods) + ")";
+    Map<String, String> silver = new TreeMap<>();
+    for (Row r : CostDaily.countable(wh.read(Tables.COST_LINE_ITEMS).where(cond))
+        .groupBy(Focus.X_BILLING_PERIOD)
+        .agg(functions.count(lit(1)), functions.sum(col(Focus.BilledCost)))
+        .collectAsList()) {
+      silver.put(r.getString(0), r.getLong(1) + "/" + ((BigDecimal) r.get(2)).stripTrailingZeros().toPlainString());
+    }
+    Map<String, String> gold = new TreeMap<>();
+    for (Row r : wh.read(Tables.COST_DAILY).where(cond)
+        .groupBy(Focus.X_BILLING_PERIOD)
+        .agg(functions.sum(col(CostDaily.LINE_ITEMS)), functions.sum(col(Focus.BilledCost)))
+        .collectAsList()) {
+      gold.put(r.getString(0), r.getLong(1) + "/" + ((BigDecimal) r.get(2)).stripTrailingZeros().toPlainString());
+    }
+    for (String p : periods) {
+      if (!java.util.Objects.equals(silver.get(p), gold.get(p))) {
+        out.add(p);
+      }
+    }
+    return out;
   }
 
   /** Forces the read of every file; returns rows and sums per file, unit and validity. */
