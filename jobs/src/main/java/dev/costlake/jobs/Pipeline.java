@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.lit;
 import dev.costlake.config.SourceConfig;
 import dev.costlake.errors.Errors;
 import dev.costlake.gold.CostDaily;
+import dev.costlake.gold.GoldStep;
+import dev.costlake.gold.GoldSteps;
 import dev.costlake.io.Warehouse;
 import dev.costlake.model.Focus;
 import dev.costlake.model.Tables;
@@ -487,6 +489,15 @@ public final class Pipeline {
         ctx.progress().step("gold", "rebuilt " + Tables.COST_DAILY + " for periods " + periods);
       }
       stepMillis.put("gold", System.currentTimeMillis() - t3);
+      if (!periods.isEmpty()) {
+        GoldStep.Context gctx =
+            new GoldStep.Context(ctx.spark(), wh, ctx.config(), periods, ctx.runId(), (s, m) -> ctx.progress().step(s, m));
+        for (GoldStep step : GoldSteps.all()) {
+          long ts = System.currentTimeMillis();
+          step.build(gctx);
+          stepMillis.put("gold_" + step.name(), System.currentTimeMillis() - ts);
+        }
+      }
 
       // 5. Records: reconciliation, ingestion log.
       long t4 = System.currentTimeMillis();
