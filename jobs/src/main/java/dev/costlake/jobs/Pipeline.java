@@ -12,6 +12,7 @@ import dev.costlake.io.Warehouse;
 import dev.costlake.model.Focus;
 import dev.costlake.model.Tables;
 import dev.costlake.quality.Quarantine;
+import dev.costlake.quality.InvoiceTotals;
 import dev.costlake.quality.Reconciliation;
 import dev.costlake.sources.FormatDetector;
 import dev.costlake.sources.LandingFiles;
@@ -520,9 +521,10 @@ public final class Pipeline {
                 silverAll == null ? emptySilver : silverAll,
                 gold == null ? CostDaily.compute(emptySilver) : gold,
                 ctx.runId(),
-                ctx.config().reconciliation().costTolerance());
+                ctx.config().reconciliation().costTolerance(),
+                invoices());
         List<Row> rows = recon.collectAsList();
-        wh.append(ctx.spark().createDataFrame(rows, recon.schema()), Tables.RECONCILIATION, false);
+        wh.append(ctx.spark().createDataFrame(rows, recon.schema()), Tables.RECONCILIATION, true);
         report(rows);
       }
       stepMillis.put("reconcile", System.currentTimeMillis() - t4);
@@ -775,17 +777,32 @@ public final class Pipeline {
     return values.stream().map(Pipeline::quote).collect(Collectors.joining(", "));
   }
 
+  /** The configured invoice totals, or null; validated on every run that reconciles. */
+  private Dataset<Row> invoices() {
+    String file = ctx.config().reconciliation().invoiceTotals();
+    return file.isEmpty() ? null : InvoiceTotals.read(ctx.spark(), ctx.config().resolveLandingPath(file));
+  }
+
   private void report(List<Row> rows) {
     long raw = 0;
     long landed = 0;
     Map<String, BigDecimal> billed = new TreeMap<>();
     List<String> mismatches = new ArrayList<>();
+    List<String> invoiceVariances = new ArrayList<>();
     for (Row r : rows) {
       if (Reconciliation.RAW_EQUALS_SILVER_PLUS_QUARANTINE.equals(r.getAs(Reconciliation.CHECK))) {
         raw += r.<Long>getAs(Reconciliation.EXPECTED_ROWS);
         landed += r.<Long>getAs(Reconciliation.ACTUAL_ROWS);
       } else {
         billed.merge(String.valueOf(r.<String>getAs(Focus.BillingCurrency)), r.<BigDecimal>getAs(Reconciliation.EXPECTED_BILLED), BigDecimal::add);
+      }
+      BigDecimal variance = r.getAs(Reconciliation.INVOICE_VARIANCE);
+      if (variance != null && variance.abs().compareTo(ctx.config().reconciliation().costTolerance()) > 0) {
+        invoiceVariances.add(
+            "account " + r.getAs(Focus.BillingAccountId) + ", period " + r.getAs(Focus.X_BILLING_PERIOD)
+                + ", currency " + r.getAs(Focus.BillingCurrency) + ": cost_daily " + r.<BigDecimal>getAs(Reconciliation.ACTUAL_BILLED).stripTrailingZeros().toPlainString()
+                + " vs invoice " + r.<BigDecimal>getAs(Reconciliation.INVOICE_AMOUNT).stripTrailingZeros().toPlainString()
+                + " (variance " + variance.stripTrailingZeros().toPlainString() + ")");
       }
       if (!"OK".equals(r.getAs(Reconciliation.STATUS))) {
         mismatches.add(
@@ -803,6 +820,9 @@ public final class Pipeline {
         raw + " rows read = " + landed + " in silver + quarantine; Σ BilledCost of the periods read "
             + billed.entrySet().stream().map(e -> e.getValue().stripTrailingZeros().toPlainString() + " " + e.getKey()).collect(Collectors.joining(", "))
             + (mismatches.isEmpty() ? "; all checks OK" : "; " + mismatches.size() + " MISMATCHES"));
+    for (String v : invoiceVariances) {
+      ctx.progress().step("reconcile", "WARNING invoice variance beyond tolerance for " + v);
+    }
     if (!mismatches.isEmpty() && ctx.config().reconciliation().failOnMismatch()) {
       throw Errors.reconciliation(String.join("; ", mismatches));
     }
