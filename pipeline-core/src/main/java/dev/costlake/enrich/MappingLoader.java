@@ -271,10 +271,12 @@ public final class MappingLoader {
     List<RawLine> lines = new ArrayList<>();
     for (int i = 0; i < rows.size(); i++) {
       List<String> f = new ArrayList<>();
+      Map<String, String> shown = new LinkedHashMap<>();
       for (int j = 0; j < header.size(); j++) {
         f.add(rows.get(i).isNullAt(j) ? null : rows.get(i).getString(j));
+        shown.put(header.get(j), f.get(j));
       }
-      lines.add(new RawLine("row " + (i + 1) + " (ordered by " + header.get(0) + ")", f));
+      lines.add(new RawLine("row " + (i + 1) + " of " + rows.size() + " " + shown, f));
     }
     return new RawTable(path, header, lines);
   }
