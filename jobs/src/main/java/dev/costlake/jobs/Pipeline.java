@@ -59,7 +59,10 @@ public final class Pipeline {
 
   public Pipeline(RunContext ctx) {
     this.ctx = ctx;
+    this.ownership = new OwnershipStage(ctx);
   }
+
+  private final OwnershipStage ownership;
 
   public Map<String, Long> stepMillis() {
     return stepMillis;
@@ -368,7 +371,7 @@ public final class Pipeline {
   private void process(List<Batch> batches, boolean fromLanding) {
     Warehouse wh = ctx.warehouse();
     batches.removeIf(b -> b.toRead().isEmpty() && b.removed().isEmpty());
-    if (batches.isEmpty()) {
+    if (!ownership.prepare() && batches.isEmpty()) { // prepare: rules validated before any write
       ctx.progress().step("transform", "nothing to do: no landing file changed and no period is due");
       return;
     }
@@ -380,7 +383,7 @@ public final class Pipeline {
       }
       Dataset<Row> raw = b.raw() != null ? b.raw() : RawReader.read(ctx.spark(), b.toRead(), b.landed().format());
       Dataset<Row> n =
-          Normalizers.normalize(b.landed().format(), raw, b.landed().source().name(), ctx.runId(), b.landed().source().defaults())
+          ownership.enrich(Normalizers.normalize(b.landed().format(), raw, b.landed().source().name(), ctx.runId(), b.landed().source().defaults()))
               .withColumn(UNIT_KEY, unitKey());
       normalized = normalized == null ? n : normalized.unionByName(n);
     }
@@ -471,6 +474,7 @@ public final class Pipeline {
       long silverVersionAfter = wh.exists(Tables.COST_LINE_ITEMS) ? wh.version(Tables.COST_LINE_ITEMS) : -1;
       // Recorded right after the silver commit, so a crash later in the run loses no history.
       writePeriodVersions(changed, fresh, old, silverVersionBefore, silverVersionAfter);
+      periods.addAll(ownership.refreshSilver()); // re-enrich periods whose owners changed under new rules
 
       long t2 = System.currentTimeMillis();
       pauseIfAsked("quarantine");
