@@ -426,8 +426,8 @@ public final class Pipeline {
           }
         }
       }
-      Column inScope = functions.expr(String.join(" OR ", inScopeSql));
-      Column silverScope = functions.expr(String.join(" OR ", silverScopeSql));
+      Column inScope = functions.expr(inScopeSql.isEmpty() ? "false" : String.join(" OR ", inScopeSql));
+      Column silverScope = functions.expr(silverScopeSql.isEmpty() ? "false" : String.join(" OR ", silverScopeSql));
       String quarantineSql = quarantineScopeSql.isEmpty() ? "false" : String.join(" OR ", quarantineScopeSql);
       Dataset<Row> staged = normalized == null ? null : normalized.where(inScope).drop(UNIT_KEY);
 

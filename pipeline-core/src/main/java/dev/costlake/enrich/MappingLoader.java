@@ -48,6 +48,10 @@ public final class MappingLoader {
   public static final String VALID_FROM = "valid_from";
   public static final String VALID_TO = "valid_to";
   public static final String DESCRIPTION = "description";
+  /** Service mappings: optional charge category (blank = any); service_name {@code *} = any. */
+  public static final String CHARGE_CATEGORY = "charge_category";
+
+  static final String SERVICE_KEY_SEPARATOR = "\u0001";
 
   /** The key column of each mapping kind. */
   public static final Map<RuleType, String> KEY_COLUMN =
@@ -136,6 +140,9 @@ public final class MappingLoader {
   static List<MappingRow> mapping(RawTable t, RuleType type, Map<String, Owner> owners) {
     String keyCol = KEY_COLUMN.get(type);
     List<String> optional = new ArrayList<>(List.of("application", "environment", "product", "cost_center"));
+    if (type == RuleType.SERVICE) {
+      optional.add(CHARGE_CATEGORY);
+    }
     optional.addAll(List.of(VALID_FROM, VALID_TO, DESCRIPTION));
     Map<String, Integer> cols = header(t, List.of(keyCol, "team"), optional);
     List<MappingRow> out = new ArrayList<>();
@@ -143,6 +150,11 @@ public final class MappingLoader {
     for (RawLine l : t.lines()) {
       String raw = field(t, l, cols, keyCol, true);
       String key = type == RuleType.RESOURCE ? raw : raw.toLowerCase(Locale.ROOT);
+      if (type == RuleType.SERVICE) {
+        String cat = field(t, l, cols, CHARGE_CATEGORY, false);
+        key = key + SERVICE_KEY_SEPARATOR + (cat == null ? "" : cat.toLowerCase(Locale.ROOT));
+        raw = raw + (cat == null ? "" : " / " + cat);
+      }
       if (type == RuleType.RESOURCE) {
         try {
           Pattern.compile(raw);

@@ -41,9 +41,10 @@ import org.apache.spark.sql.types.StructType;
  * back to the owner's cost center in the owner catalogue. Rows no rule matches get the
  * unallocated owner.
  *
- * <p>Built-in functions only: account and service mappings are broadcast left joins (at most one
- * line applies per key and day, which validation guarantees, so rows are never duplicated);
- * resource patterns are one CASE expression in file order; value aliases are map literals.
+ * <p>Built-in functions only: account mappings (the large ones) are broadcast left joins (at most
+ * one line applies per key and day, which validation guarantees, so rows are never duplicated);
+ * resource patterns and service lines are one CASE expression each, in file order (first line
+ * that applies wins); value aliases are map literals.
  * No I/O.
  */
 public final class OwnershipResolver {
@@ -84,7 +85,7 @@ public final class OwnershipResolver {
                   : Focus.SubAccountId);
           df = joinCandidate(df, r, name, key, asWas, date);
         }
-        case SERVICE -> df = joinCandidate(df, r, name, col(Focus.ServiceName), asWas, date);
+        case SERVICE -> df = df.withColumn(name, serviceCandidate(r, asWas, date));
         default -> throw new IllegalStateException("rule type " + r.rule().type());
       }
       candidates.add(col(name));
@@ -197,7 +198,28 @@ public final class OwnershipResolver {
     return c == null ? lit(null).cast(ASSIGNMENT) : c;
   }
 
-  /** Account and service mappings: a broadcast left join on the trimmed, lower-cased key. */
+  /**
+   * Service rules: one CASE in file order on ServiceName ({@code *} = any service) and the optional
+   * charge category, both compared trimmed and ignoring case; the first line that applies wins.
+   */
+  static Column serviceCandidate(LoadedRule r, boolean asWas, Column date) {
+    Column service = lower(trim(col(Focus.ServiceName)));
+    Column category = lower(trim(col(Focus.ChargeCategory)));
+    Column c = null;
+    for (MappingRow m : applicable(r, asWas)) {
+      String[] k = m.key().split(MappingLoader.SERVICE_KEY_SEPARATOR, -1);
+      Column cond = k[0].equals("*") ? lit(true) : service.equalTo(lit(k[0]));
+      if (!k[1].isEmpty()) {
+        cond = cond.and(category.equalTo(lit(k[1])));
+      }
+      cond = functions.coalesce(cond, lit(false)).and(inRange(m, date, asWas));
+      Column v = literal(m.assignment());
+      c = c == null ? when(cond, v) : c.when(cond, v);
+    }
+    return c == null ? lit(null).cast(ASSIGNMENT) : c;
+  }
+
+  /** Account mappings: a broadcast left join on the trimmed, lower-cased key. */
   static Dataset<Row> joinCandidate(
       Dataset<Row> df, LoadedRule r, String name, Column key, boolean asWas, Column date) {
     StructType schema =

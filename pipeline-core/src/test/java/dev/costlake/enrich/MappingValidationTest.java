@@ -72,6 +72,14 @@ class MappingValidationTest {
   }
 
   @Test
+  void serviceLinesAreKeyedByServiceAndChargeCategory() throws IOException {
+    String rule = "{ id = s, type = service, mapping = services.csv }";
+    // the same service with and without a category: two keys, both fine
+    load("services.csv", "service_name,charge_category,team\n*,Tax,platform\n*,,data\nTax,,data\n", rule);
+    rejects("services.csv", "service_name,charge_category,team\nEC2,Tax,platform\nec2 , tax,data\n", rule, "line 3", "duplicate key");
+  }
+
+  @Test
   void unknownOwners() {
     rejectsAccounts(HEAD + "111,data,,\n222,marketing,,\n", "line 3", "unknown owner: team 'marketing'");
     rejects("values.csv", "dimension,value,canonical\nteam,plat,platfrom\n",

@@ -61,7 +61,7 @@ class OwnershipResolverTest {
           + "\"^arn:aws:s3:::logs-\",platform,logging,,,log buckets\n"
           + "\"/resourceGroups/rg-(checkout|cart)/\",payments,checkout,,,\"Azure RGs, shop\"\n";
   static final String SERVICES =
-      "service_name,team,product\n" + "AWS Support,platform,support\n" + "Tax,finance,\n";
+      "service_name,charge_category,team,product\n" + "AWS Support,,platform,support\n" + "*,tax,finance,\n";
   static final String BILLING =
       "account_id,team\n" + "payer-1,finance\n";
 
@@ -105,14 +105,16 @@ class OwnershipResolverTest {
           .add(Focus.X_CHARGE_DATE, DataTypes.DateType)
           .add(Focus.X_TAGS_MAP, DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
           .add(Focus.EffectiveCost, Focus.DECIMAL)
-          .add(Focus.X_TEAM, DataTypes.StringType);
+          .add(Focus.X_TEAM, DataTypes.StringType)
+          .add(Focus.ChargeCategory, DataTypes.StringType);
 
   static Row line(String id, String sub, String service, String resource, String day, Map<String, String> tags) {
     return line(id, "payer-0", sub, service, resource, day, tags);
   }
 
   static Row line(String id, String payer, String sub, String service, String resource, String day, Map<String, String> tags) {
-    return RowFactory.create(id, payer, sub, service, resource, Date.valueOf(day), tags, new BigDecimal("1.25"), null);
+    return RowFactory.create(id, payer, sub, service, resource, Date.valueOf(day), tags, new BigDecimal("1.25"), null,
+        id.equals("r11") ? "Tax" : "Usage");
   }
 
   Dataset<Row> rows() {
@@ -127,6 +129,8 @@ class OwnershipResolverTest {
     r.add(line("r8", "222 ", "Amazon EC2", null, "2026-09-10", null));
     r.add(line("r9", "111", "Amazon S3", "arn:aws:s3:::logs-x", "2026-09-20", null));
     r.add(line("r10", "999", "Amazon EC2", null, "2026-09-10", Map.of("team", "search", "owner-team", "data", "app", "Portal")));
+    r.add(line("r11", "999", "Amazon EC2", null, "2026-09-10", null)); // a Tax line
+    r.add(line("r12", "999", "AWS Support (Business)", null, "2026-09-10", null)); // not "AWS Support"
     return spark.createDataFrame(r, SCHEMA);
   }
 
@@ -164,7 +168,11 @@ class OwnershipResolverTest {
             // accounts come before resources: search, not platform.
             owner("r9", "search", null, "prod", null, null, "account", "accounts"),
             // first key alias in order wins (team before owner-team); app value lower-cased.
-            owner("r10", "search", "portal", null, null, null, "tag", "tags")),
+            owner("r10", "search", "portal", null, null, null, "tag", "tags"),
+            // service "*" with charge category Tax (compared ignoring case).
+            owner("r11", "finance", null, null, null, "CC-900", "service", "services"),
+            // service names compare whole, not as prefixes.
+            owner("r12", "unallocated", null, null, null, null, "unallocated", "unallocated")),
         owners(out));
     // Nothing else changes: same rows, same columns in the same order, same cost.
     assertEquals(in.count(), out.count());
