@@ -80,9 +80,7 @@ public final class OwnershipResolver {
         case RESOURCE -> df = df.withColumn(name, resourceCandidate(r, asWas, date));
         case ACCOUNT -> {
           Column key =
-              col("account".equals(r.rule().type().label) && "billing-account".equals(r.rule().match())
-                  ? Focus.BillingAccountId
-                  : Focus.SubAccountId);
+              col("billing-account".equals(r.rule().match()) ? Focus.BillingAccountId : Focus.SubAccountId);
           df = joinCandidate(df, r, name, key, asWas, date);
         }
         case SERVICE -> df = df.withColumn(name, serviceCandidate(r, asWas, date));
