@@ -60,7 +60,10 @@ public final class Pipeline {
 
   public Pipeline(RunContext ctx) {
     this.ctx = ctx;
+    this.ownership = new OwnershipStage(ctx);
   }
+
+  private final OwnershipStage ownership;
 
   public Map<String, Long> stepMillis() {
     return stepMillis;
@@ -369,7 +372,7 @@ public final class Pipeline {
   private void process(List<Batch> batches, boolean fromLanding) {
     Warehouse wh = ctx.warehouse();
     batches.removeIf(b -> b.toRead().isEmpty() && b.removed().isEmpty());
-    if (batches.isEmpty()) {
+    if (!ownership.prepare() && batches.isEmpty()) { // prepare: rules validated before any write
       ctx.progress().step("transform", "nothing to do: no landing file changed and no period is due");
       return;
     }
@@ -381,7 +384,7 @@ public final class Pipeline {
       }
       Dataset<Row> raw = b.raw() != null ? b.raw() : RawReader.read(ctx.spark(), b.toRead(), b.landed().format());
       Dataset<Row> n =
-          Normalizers.normalize(b.landed().format(), raw, b.landed().source().name(), ctx.runId(), b.landed().source().defaults())
+          ownership.enrich(Normalizers.normalize(b.landed().format(), raw, b.landed().source().name(), ctx.runId(), b.landed().source().defaults()))
               .withColumn(UNIT_KEY, unitKey());
       normalized = normalized == null ? n : normalized.unionByName(n);
     }
@@ -424,8 +427,8 @@ public final class Pipeline {
           }
         }
       }
-      Column inScope = functions.expr(String.join(" OR ", inScopeSql));
-      Column silverScope = functions.expr(String.join(" OR ", silverScopeSql));
+      Column inScope = functions.expr(inScopeSql.isEmpty() ? "false" : String.join(" OR ", inScopeSql));
+      Column silverScope = functions.expr(silverScopeSql.isEmpty() ? "false" : String.join(" OR ", silverScopeSql));
       String quarantineSql = quarantineScopeSql.isEmpty() ? "false" : String.join(" OR ", quarantineScopeSql);
       Dataset<Row> staged = normalized == null ? null : normalized.where(inScope).drop(UNIT_KEY);
 
@@ -472,6 +475,7 @@ public final class Pipeline {
       long silverVersionAfter = wh.exists(Tables.COST_LINE_ITEMS) ? wh.version(Tables.COST_LINE_ITEMS) : -1;
       // Recorded right after the silver commit, so a crash later in the run loses no history.
       writePeriodVersions(changed, fresh, old, silverVersionBefore, silverVersionAfter);
+      periods.addAll(ownership.refreshSilver()); // re-enrich periods whose owners changed under new rules
 
       long t2 = System.currentTimeMillis();
       pauseIfAsked("quarantine");

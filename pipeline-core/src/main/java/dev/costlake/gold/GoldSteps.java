@@ -7,6 +7,6 @@ public final class GoldSteps {
   private GoldSteps() {}
 
   public static List<GoldStep> all() {
-    return List.of();
+    return List.of(new AllocationCoverage(), new TagCompliance());
   }
 }

@@ -14,6 +14,10 @@ public final class Tables {
   public static final String RECONCILIATION = "reconciliation";
   public static final String PIPELINE_RUNS = "pipeline_runs";
   public static final String PERIOD_VERSIONS = "period_versions";
+  /** Ownership fingerprints silver was enriched with, one row per change (enrich/). */
+  public static final String OWNERSHIP_VERSIONS = "ownership_versions";
+  public static final String ALLOCATION_COVERAGE = "allocation_coverage";
+  public static final String TAG_COMPLIANCE = "tag_compliance";
 
   /** Tables every nightly run produces, in the order the run writes them. */
   public static final List<String> CORE =
