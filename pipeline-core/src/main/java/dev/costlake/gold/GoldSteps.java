@@ -7,6 +7,7 @@ public final class GoldSteps {
   private GoldSteps() {}
 
   public static List<GoldStep> all() {
-    return List.of();
+    return List.of(
+        new dev.costlake.allocation.AllocationStep(), new dev.costlake.unitcost.UnitCostStep());
   }
 }

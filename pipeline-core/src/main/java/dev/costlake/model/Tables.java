@@ -14,6 +14,10 @@ public final class Tables {
   public static final String RECONCILIATION = "reconciliation";
   public static final String PIPELINE_RUNS = "pipeline_runs";
   public static final String PERIOD_VERSIONS = "period_versions";
+  public static final String COST_ALLOCATED_DAILY = "cost_allocated_daily";
+  public static final String ALLOCATION_CONSERVATION = "allocation_conservation";
+  public static final String UNIT_COST_DAILY = "unit_cost_daily";
+  public static final String UNIT_COST_MONTHLY = "unit_cost_monthly";
 
   /** Tables every nightly run produces, in the order the run writes them. */
   public static final List<String> CORE =
