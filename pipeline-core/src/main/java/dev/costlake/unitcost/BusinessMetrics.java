@@ -202,7 +202,7 @@ public final class BusinessMetrics {
   }
 
   private static Column field(Column fields, int i) {
-    return coalesce(regexp_replace(trim(fields.getItem(i)), "^\"|\"$", ""), lit(""));
+    return coalesce(regexp_replace(trim(org.apache.spark.sql.functions.get(fields, lit(i))), "^\"|\"$", ""), lit(""));
   }
 
   private static String unquote(String s) {
