@@ -42,8 +42,10 @@ public record UnitCostConfig(
       }
       String metric = s.nonBlank("metric");
       BigDecimal scale = s.decimal("scale", "1");
-      if (scale.signum() <= 0) {
-        throw s.error("scale", "must be positive (e.g. 1000 for cost per 1,000 units)");
+      if (scale.signum() <= 0
+          || scale.stripTrailingZeros().scale() > 0
+          || scale.compareTo(new BigDecimal("1000000000")) > 0) {
+        throw s.error("scale", "is " + scale.toPlainString() + "; use a whole number from 1 to 1000000000 (e.g. 1000 for cost per 1,000 units)");
       }
       String per = s.string("per", "total").toLowerCase(Locale.ROOT);
       if (!per.equals("owner") && !per.equals("total")) {

@@ -28,7 +28,7 @@ public final class UnitCosts {
 
   private static final DecimalType COST = DataTypes.createDecimalType(26, 12);
   private static final DecimalType QTY = DataTypes.createDecimalType(18, 6);
-  private static final DecimalType QUOTIENT = DataTypes.createDecimalType(30, 18);
+  private static final DecimalType SCALE = DataTypes.createDecimalType(10, 0);
 
   public static final String NO_QUANTITY_DAY = "no business metric quantity for the day";
   public static final String NO_QUANTITY_MONTH = "no business metric quantity in the month";
@@ -127,11 +127,16 @@ public final class UnitCosts {
         .select(MONTHLY_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
   }
 
-  /** cost / quantity * scale at 12 decimals; null when the quantity is null or zero. */
+  /**
+   * (cost * scale) / quantity, rounded half-up once to 12 decimals; null when the quantity is null
+   * or zero. The scale is a whole number, so cost * scale is exact; DECIMAL(26,12) / DECIMAL(18,6)
+   * keeps 18 decimal places in Spark, which are then rounded to 12.
+   */
   static Column perUnit(Column cost, Column qty, Column scale) {
-    Column quotient = cost.cast(COST).divide(qty.cast(QTY)).cast(QUOTIENT);
+    Column numerator = cost.cast(COST).multiply(scale.cast(SCALE)).cast(COST);
+    Column quotient = numerator.divide(qty.cast(QTY));
     return when(qty.isNull().or(qty.equalTo(0)), lit(null).cast(Focus.DECIMAL))
-        .otherwise(round(quotient.multiply(scale.cast(QTY)), 12).cast(Focus.DECIMAL));
+        .otherwise(round(quotient, 12).cast(Focus.DECIMAL));
   }
 
   private static scala.collection.immutable.Seq<String> seq(String... cols) {
