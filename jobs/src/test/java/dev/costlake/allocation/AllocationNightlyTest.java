@@ -166,6 +166,24 @@ class AllocationNightlyTest {
   }
 
   @Test
+  void theQuickStartQueriesRun() throws Exception {
+    String script = Files.readString(Path.of("..", "scripts", "quickstart"));
+    List<String> queries = new ArrayList<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"(SELECT [^\"]*(cost_allocated_daily|unit_cost_monthly)[^\"]*)\"").matcher(script);
+    while (m.find()) {
+      queries.add(m.group(1));
+    }
+    assertEquals(2, queries.size(), script);
+    List<String> args = new ArrayList<>(List.of("sql", "--set", "warehouse=" + work.resolve("wh").toUri()));
+    args.addAll(queries);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    int code = Finops.execute(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8), args.toArray(new String[0]));
+    assertEquals(0, code, e.toString(StandardCharsets.UTF_8));
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("cost_per_active_customer"), out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
   void aPoolCycleStopsTheRunWithExitCode2BeforeAnyWrite() {
     Path wh = work.resolve("wh-cycle");
     int code = run(wh, "--set", "allocation.pools=[{name=p1, select{owner=x}, method=even, targets=[y]},"
