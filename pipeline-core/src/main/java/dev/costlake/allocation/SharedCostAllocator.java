@@ -143,7 +143,7 @@ public final class SharedCostAllocator {
 
       Dataset<Row> cand;
       if (pool.targets().isEmpty()) {
-        cand = days.join(defaultTargets, DAY_SEQ(), "left").withColumn(PCT, lit(null).cast(DataTypes.createDecimalType(30, 12)));
+        cand = days.join(defaultTargets, seq(PERIOD, DATE, CURRENCY), "left").withColumn(PCT, lit(null).cast(DataTypes.createDecimalType(30, 12)));
       } else {
         List<Row> t = new ArrayList<>();
         for (String target : pool.targets()) {
@@ -337,9 +337,5 @@ public final class SharedCostAllocator {
 
   private static scala.collection.immutable.Seq<String> seq(String... cols) {
     return scala.jdk.javaapi.CollectionConverters.asScala(Arrays.asList(cols)).toList();
-  }
-
-  private static scala.collection.immutable.Seq<String> DAY_SEQ() {
-    return seq(PERIOD, DATE, CURRENCY);
   }
 }

@@ -30,6 +30,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -133,13 +134,13 @@ public final class BusinessMetrics {
               .withColumn(
                   PROBLEM,
                   when(col("_n").notEqual(header.size()),
-                          functions_concat("expected " + header.size() + " fields, found ", col("_n").cast("string")))
-                      .when(functions_not(col("_d").rlike("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).or(col("_date").isNull()),
-                          functions_concat("date '", col("_d"), "' is not a date yyyy-MM-dd"))
+                          message("expected " + header.size() + " fields, found ", col("_n").cast("string")))
+                      .when(notTrue(col("_d").rlike("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")).or(col("_date").isNull()),
+                          message("date '", col("_d"), "' is not a date yyyy-MM-dd"))
                       .when(col("_m").equalTo(""), lit("metric is empty"))
                       .when(col("_q").notEqual("").and(col("_qty").isNull()),
-                          functions_concat("quantity '", col("_q"), "' is not a number"))
-                      .when(col("_qty").lt(0), functions_concat("quantity ", col("_q"), " is negative")));
+                          message("quantity '", col("_q"), "' is not a number"))
+                      .when(col("_qty").lt(0), message("quantity ", col("_q"), " is negative")));
       check(parsed, "line ");
       Dataset<Row> good =
           parsed.select(
@@ -168,7 +169,7 @@ public final class BusinessMetrics {
     }
     Dataset<Row> parsed =
         t.select(
-                functions_concat("row ", functions.to_json(functions.struct(HEADER.stream().map(c -> col(c)).toArray(Column[]::new)))).as(LINE),
+                message("row ", functions.to_json(functions.struct(HEADER.stream().map(c -> col(c)).toArray(Column[]::new)))).as(LINE),
                 lit(path).as(FILE),
                 col(UnitCostColumns.METRIC_DATE).cast("string").as("_d"),
                 coalesce(trim(col(UnitCostColumns.METRIC_NAME)), lit("")).as("_m"),
@@ -178,10 +179,10 @@ public final class BusinessMetrics {
             .withColumn("_qty", expr("try_cast(_q AS DECIMAL(30,12))"))
             .withColumn(
                 PROBLEM,
-                when(col("_date").isNull(), functions_concat("date '", coalesce(col("_d"), lit("")), "' is not a date yyyy-MM-dd"))
+                when(col("_date").isNull(), message("date '", coalesce(col("_d"), lit("")), "' is not a date yyyy-MM-dd"))
                     .when(col("_m").equalTo(""), lit("metric is empty"))
-                    .when(col("_q").isNotNull().and(col("_qty").isNull()), functions_concat("quantity '", col("_q"), "' is not a number"))
-                    .when(col("_qty").lt(0), functions_concat("quantity ", col("_q"), " is negative")));
+                    .when(col("_q").isNotNull().and(col("_qty").isNull()), message("quantity '", col("_q"), "' is not a number"))
+                    .when(col("_qty").lt(0), message("quantity ", col("_q"), " is negative")));
     check(parsed, "");
     return parsed.select(
         to_date(col("_date")).as(UnitCostColumns.METRIC_DATE),
@@ -202,7 +203,7 @@ public final class BusinessMetrics {
   }
 
   private static Column field(Column fields, int i) {
-    return coalesce(regexp_replace(trim(org.apache.spark.sql.functions.get(fields, lit(i))), "^\"|\"$", ""), lit(""));
+    return coalesce(regexp_replace(trim(functions.get(fields, lit(i))), "^\"|\"$", ""), lit(""));
   }
 
   private static String unquote(String s) {
@@ -213,7 +214,8 @@ public final class BusinessMetrics {
     return t.replace("\uFEFF", "").trim();
   }
 
-  private static Column functions_concat(Object... parts) {
+  /** Concatenates literal text and columns into an error message column. */
+  private static Column message(Object... parts) {
     Column[] cols = new Column[parts.length];
     for (int i = 0; i < parts.length; i++) {
       cols[i] = parts[i] instanceof Column c ? c : lit(parts[i]);
@@ -221,7 +223,8 @@ public final class BusinessMetrics {
     return functions.concat(cols);
   }
 
-  private static Column functions_not(Column c) {
+  /** NOT c, with null counting as true (a null field never matches a pattern). */
+  private static Column notTrue(Column c) {
     return coalesce(functions.not(c), lit(true));
   }
 
@@ -249,21 +252,5 @@ public final class BusinessMetrics {
     }
   }
 
-  private static final class functions {
-    static Column not(Column c) {
-      return org.apache.spark.sql.functions.not(c);
-    }
 
-    static Column concat(Column... c) {
-      return org.apache.spark.sql.functions.concat(c);
-    }
-
-    static Column to_json(Column c) {
-      return org.apache.spark.sql.functions.to_json(c);
-    }
-
-    static Column struct(Column... c) {
-      return org.apache.spark.sql.functions.struct(c);
-    }
-  }
 }

@@ -159,4 +159,29 @@ class UnitCostsTest {
     PipelineException e = assertThrows(PipelineException.class, () -> BusinessMetrics.readCsv(spark, noHeader.toString()));
     assertTrue(e.getMessage().contains("line 1") && e.getMessage().contains("lacks column 'date'"), e.getMessage());
   }
+
+  @Test
+  void metricsFromADeltaTableAreCheckedToo() {
+    StructType s =
+        new StructType()
+            .add("date", DataTypes.StringType)
+            .add("metric", DataTypes.StringType)
+            .add("dimension", DataTypes.StringType)
+            .add("quantity", DataTypes.createDecimalType(20, 3));
+    String good = dir.resolve("good").toString();
+    spark.createDataFrame(
+            List.of(RowFactory.create("2026-09-01", "gb", null, new BigDecimal("1.5")),
+                RowFactory.create("2026-09-01", "gb", "a", new BigDecimal("2.25"))), s)
+        .write().format("delta").save(good);
+    Map<String, BigDecimal> byDim = new TreeMap<>();
+    for (Row r : BusinessMetrics.readDelta(spark, good).collectAsList()) {
+      assertEquals(Date.valueOf("2026-09-01"), r.getAs(UnitCostColumns.METRIC_DATE));
+      byDim.put(r.getAs(UnitCostColumns.METRIC_DIMENSION), r.<BigDecimal>getAs(UnitCostColumns.METRIC_QUANTITY).stripTrailingZeros());
+    }
+    assertEquals(Map.of("all", new BigDecimal("1.5"), "a", new BigDecimal("2.25")), byDim);
+    String bad = dir.resolve("bad").toString();
+    spark.createDataFrame(List.of(RowFactory.create("01/09/2026", "gb", "a", BigDecimal.ONE)), s).write().format("delta").save(bad);
+    PipelineException e = assertThrows(PipelineException.class, () -> BusinessMetrics.readDelta(spark, bad));
+    assertTrue(e.getMessage().contains(bad) && e.getMessage().contains("date '01/09/2026'"), e.getMessage());
+  }
 }
