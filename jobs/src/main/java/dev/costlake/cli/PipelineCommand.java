@@ -23,6 +23,7 @@ abstract class PipelineCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PipelineConfig config = configOptions.load();
+    dev.costlake.gold.GoldSteps.all().forEach(step -> step.validate(config));
     Progress progress = new Progress(spec.commandLine().getErr());
     progress.step(spec.name(), "config " + config.origin() + "; landing " + config.landing() + "; warehouse " + config.warehouse());
     RunContext ctx = RunContext.start(config, Sessions.get(config), progress);

@@ -105,6 +105,14 @@ public final class Errors {
         null);
   }
 
+  /** A bad row in an input file that is not a billing export (business metrics, mappings). */
+  public static PipelineException badInputLine(String what, String file, String line, String problem) {
+    return new PipelineException(
+        EXIT_FAILURE,
+        what + " " + file + ", " + line + ": " + problem + ". Fix or remove that line and run again.",
+        null);
+  }
+
   public static PipelineException locked(String detail) {
     return new PipelineException(EXIT_FAILURE, detail, null);
   }

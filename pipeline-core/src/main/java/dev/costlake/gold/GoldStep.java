@@ -15,6 +15,12 @@ public interface GoldStep {
   /** Short name, shown in progress and step timings. */
   String name();
 
+  /**
+   * Checks the step's configuration before anything runs; throws a configuration error (exit
+   * code 2) naming the key at fault.
+   */
+  default void validate(PipelineConfig config) {}
+
   /** Rebuilds this step's tables for {@code ctx.periods()} (never empty). */
   void build(Context ctx);
 

@@ -10,6 +10,8 @@ public final class GoldSteps {
     return List.of(
         new AllocationCoverage(),
         new TagCompliance(),
+        new dev.costlake.allocation.AllocationStep(),
+        new dev.costlake.unitcost.UnitCostStep(),
         new dev.costlake.commitments.CommitmentsStep(),
         new dev.costlake.commitments.SavingsStep());
   }

@@ -23,6 +23,10 @@ public final class Tables {
   public static final String COMMITMENT_UTILIZATION_MONTHLY = "commitment_utilization_monthly";
   public static final String COMMITMENT_COVERAGE_DAILY = "commitment_coverage_daily";
   public static final String SAVINGS_DAILY = "savings_daily";
+  public static final String COST_ALLOCATED_DAILY = "cost_allocated_daily";
+  public static final String ALLOCATION_CONSERVATION = "allocation_conservation";
+  public static final String UNIT_COST_DAILY = "unit_cost_daily";
+  public static final String UNIT_COST_MONTHLY = "unit_cost_monthly";
 
   /** Tables every nightly run produces, in the order the run writes them. */
   public static final List<String> CORE =
