@@ -412,7 +412,7 @@ public final class GcpBillingSampleGenerator {
       for (int i = 0; i < 3; i++) {
         Service s = SERVICES.get(i == 1 ? 3 : 0);
         Line u = usage(a, s, a.project, a.region, start, end, invoice);
-        BigDecimal od = BigDecimal.valueOf(500 + rnd.nextInt(1200)).movePointLeft(2); // 5..17 on-demand
+        BigDecimal od = BigDecimal.valueOf(500 + rnd.nextInt(1001)).movePointLeft(2); // 5..15 on-demand, at most 32.40 a day after discount
         u.cost = money(od.multiply(NEW_MODEL_DISCOUNT));
         u.costAtList = od;
         u.pricingAmount = od.divide(s.rate, 6, RoundingMode.HALF_UP);
