@@ -165,9 +165,15 @@ public final class GcpBillingNormalizer {
             .withColumn("x__newMarker", newMarker.and(col("x__ba").isNotNull()));
     // The account's switch to the new spend-based model: its first new-model row, at the latest
     // the date every account switched.
-    Column firstMarker =
-        functions.min(when(col("x__newMarker"), col("x__start"))).over(Window.partitionBy("x__ba"));
-    df = df.withColumn("x__switch", functions.least(coalesce(firstMarker, lit(NEW_MODEL_FOR_ALL).cast(DataTypes.TimestampType)), lit(NEW_MODEL_FOR_ALL).cast(DataTypes.TimestampType)));
+    // An aggregate joined back (one small row per account, broadcast), not a window: one
+    // account's rows never have to meet in one task.
+    Dataset<Row> firstMarker =
+        df.where(col("x__newMarker"))
+            .groupBy(col("x__ba").as("x__markerBa"))
+            .agg(functions.min(col("x__start")).as("x__firstMarker"));
+    df = df.join(functions.broadcast(firstMarker), col("x__ba").equalTo(col("x__markerBa")), "left").drop("x__markerBa");
+    Column allSwitched = lit(NEW_MODEL_FOR_ALL).cast(DataTypes.TimestampType);
+    df = df.withColumn("x__switch", functions.least(coalesce(col("x__firstMarker"), allSwitched), allSwitched));
 
     Column isRegular = col("x__costType").equalTo("regular");
     Column isFee =
