@@ -160,7 +160,8 @@ public final class OciSampleGenerator {
     r[14] = s.description;
     r[15] = s.price.toPlainString();
     r[16] = overage ? s.price.toPlainString() : "";
-    r[17] = rnd.nextInt(5) == 0 ? cost.toString() : cost.toPlainString(); // E-notation now and then, as OCI writes
+    // E-notation now and then, as OCI writes (2.323760000E-9).
+    r[17] = rnd.nextInt(5) == 0 && cost.scale() > 0 ? cost.unscaledValue() + "E-" + cost.scale() : cost.toPlainString();
     r[18] = overage ? cost.toPlainString() : "";
     r[19] = "USD";
     r[20] = s.readable;
