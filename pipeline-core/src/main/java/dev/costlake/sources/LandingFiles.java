@@ -115,6 +115,10 @@ public final class LandingFiles {
     if (n.endsWith(".avro")) {
       return SourceFile.Encoding.AVRO;
     }
+    // AWS writes other manifests next to CUR data (<report>-RedshiftManifest.json): not data.
+    if (n.endsWith("manifest.json")) {
+      return null;
+    }
     if (n.endsWith(".json") || n.endsWith(".jsonl") || n.endsWith(".ndjson")
         || n.endsWith(".json.gz") || n.endsWith(".jsonl.gz") || n.endsWith(".ndjson.gz")) {
       return SourceFile.Encoding.JSON;
