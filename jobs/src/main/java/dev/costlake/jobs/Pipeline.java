@@ -12,6 +12,7 @@ import dev.costlake.io.Warehouse;
 import dev.costlake.model.Focus;
 import dev.costlake.model.Tables;
 import dev.costlake.quality.Quarantine;
+import dev.costlake.quality.InvoiceTotals;
 import dev.costlake.quality.Reconciliation;
 import dev.costlake.sources.FormatDetector;
 import dev.costlake.sources.LandingFiles;
@@ -59,7 +60,10 @@ public final class Pipeline {
 
   public Pipeline(RunContext ctx) {
     this.ctx = ctx;
+    this.ownership = new OwnershipStage(ctx);
   }
+
+  private final OwnershipStage ownership;
 
   public Map<String, Long> stepMillis() {
     return stepMillis;
@@ -368,7 +372,7 @@ public final class Pipeline {
   private void process(List<Batch> batches, boolean fromLanding) {
     Warehouse wh = ctx.warehouse();
     batches.removeIf(b -> b.toRead().isEmpty() && b.removed().isEmpty());
-    if (batches.isEmpty()) {
+    if (!ownership.prepare() && batches.isEmpty()) { // prepare: rules validated before any write
       ctx.progress().step("transform", "nothing to do: no landing file changed and no period is due");
       return;
     }
@@ -380,7 +384,7 @@ public final class Pipeline {
       }
       Dataset<Row> raw = b.raw() != null ? b.raw() : RawReader.read(ctx.spark(), b.toRead(), b.landed().format());
       Dataset<Row> n =
-          Normalizers.normalize(b.landed().format(), raw, b.landed().source().name(), ctx.runId(), b.landed().source().defaults())
+          ownership.enrich(Normalizers.normalize(b.landed().format(), raw, b.landed().source().name(), ctx.runId(), b.landed().source().defaults()))
               .withColumn(UNIT_KEY, unitKey());
       normalized = normalized == null ? n : normalized.unionByName(n);
     }
@@ -423,8 +427,8 @@ public final class Pipeline {
           }
         }
       }
-      Column inScope = functions.expr(String.join(" OR ", inScopeSql));
-      Column silverScope = functions.expr(String.join(" OR ", silverScopeSql));
+      Column inScope = functions.expr(inScopeSql.isEmpty() ? "false" : String.join(" OR ", inScopeSql));
+      Column silverScope = functions.expr(silverScopeSql.isEmpty() ? "false" : String.join(" OR ", silverScopeSql));
       String quarantineSql = quarantineScopeSql.isEmpty() ? "false" : String.join(" OR ", quarantineScopeSql);
       Dataset<Row> staged = normalized == null ? null : normalized.where(inScope).drop(UNIT_KEY);
 
@@ -471,6 +475,7 @@ public final class Pipeline {
       long silverVersionAfter = wh.exists(Tables.COST_LINE_ITEMS) ? wh.version(Tables.COST_LINE_ITEMS) : -1;
       // Recorded right after the silver commit, so a crash later in the run loses no history.
       writePeriodVersions(changed, fresh, old, silverVersionBefore, silverVersionAfter);
+      periods.addAll(ownership.refreshSilver()); // re-enrich periods whose owners changed under new rules
 
       long t2 = System.currentTimeMillis();
       pauseIfAsked("quarantine");
@@ -520,9 +525,10 @@ public final class Pipeline {
                 silverAll == null ? emptySilver : silverAll,
                 gold == null ? CostDaily.compute(emptySilver) : gold,
                 ctx.runId(),
-                ctx.config().reconciliation().costTolerance());
+                ctx.config().reconciliation().costTolerance(),
+                invoices());
         List<Row> rows = recon.collectAsList();
-        wh.append(ctx.spark().createDataFrame(rows, recon.schema()), Tables.RECONCILIATION, false);
+        wh.append(ctx.spark().createDataFrame(rows, recon.schema()), Tables.RECONCILIATION, true);
         report(rows);
       }
       stepMillis.put("reconcile", System.currentTimeMillis() - t4);
@@ -775,17 +781,32 @@ public final class Pipeline {
     return values.stream().map(Pipeline::quote).collect(Collectors.joining(", "));
   }
 
+  /** The configured invoice totals, or null; validated on every run that reconciles. */
+  private Dataset<Row> invoices() {
+    String file = ctx.config().reconciliation().invoiceTotals();
+    return file.isEmpty() ? null : InvoiceTotals.read(ctx.spark(), ctx.config().resolveLandingPath(file));
+  }
+
   private void report(List<Row> rows) {
     long raw = 0;
     long landed = 0;
     Map<String, BigDecimal> billed = new TreeMap<>();
     List<String> mismatches = new ArrayList<>();
+    List<String> invoiceVariances = new ArrayList<>();
     for (Row r : rows) {
       if (Reconciliation.RAW_EQUALS_SILVER_PLUS_QUARANTINE.equals(r.getAs(Reconciliation.CHECK))) {
         raw += r.<Long>getAs(Reconciliation.EXPECTED_ROWS);
         landed += r.<Long>getAs(Reconciliation.ACTUAL_ROWS);
       } else {
         billed.merge(String.valueOf(r.<String>getAs(Focus.BillingCurrency)), r.<BigDecimal>getAs(Reconciliation.EXPECTED_BILLED), BigDecimal::add);
+      }
+      BigDecimal variance = r.getAs(Reconciliation.INVOICE_VARIANCE);
+      if (variance != null && variance.abs().compareTo(ctx.config().reconciliation().costTolerance()) > 0) {
+        invoiceVariances.add(
+            "account " + r.getAs(Focus.BillingAccountId) + ", period " + r.getAs(Focus.X_BILLING_PERIOD)
+                + ", currency " + r.getAs(Focus.BillingCurrency) + ": cost_daily " + r.<BigDecimal>getAs(Reconciliation.ACTUAL_BILLED).stripTrailingZeros().toPlainString()
+                + " vs invoice " + r.<BigDecimal>getAs(Reconciliation.INVOICE_AMOUNT).stripTrailingZeros().toPlainString()
+                + " (variance " + variance.stripTrailingZeros().toPlainString() + ")");
       }
       if (!"OK".equals(r.getAs(Reconciliation.STATUS))) {
         mismatches.add(
@@ -803,6 +824,9 @@ public final class Pipeline {
         raw + " rows read = " + landed + " in silver + quarantine; Σ BilledCost of the periods read "
             + billed.entrySet().stream().map(e -> e.getValue().stripTrailingZeros().toPlainString() + " " + e.getKey()).collect(Collectors.joining(", "))
             + (mismatches.isEmpty() ? "; all checks OK" : "; " + mismatches.size() + " MISMATCHES"));
+    for (String v : invoiceVariances) {
+      ctx.progress().step("reconcile", "WARNING invoice variance beyond tolerance for " + v);
+    }
     if (!mismatches.isEmpty() && ctx.config().reconciliation().failOnMismatch()) {
       throw Errors.reconciliation(String.join("; ", mismatches));
     }

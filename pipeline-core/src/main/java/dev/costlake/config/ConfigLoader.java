@@ -128,6 +128,7 @@ public final class ConfigLoader {
           origin, ROOT + ".reconciliation.cost-tolerance", "must be a decimal number");
     }
     boolean failOnMismatch = bool(c, "reconciliation.fail-on-mismatch", origin);
+    String invoiceTotals = string(c, "reconciliation.invoice-totals", origin).trim();
     List<SourceConfig> sources = sources(c, origin);
     return new PipelineConfig(
         origin,
@@ -138,7 +139,7 @@ public final class ConfigLoader {
         sparkConf,
         sources,
         bronze,
-        new PipelineConfig.Reconciliation(tolerance, failOnMismatch),
+        new PipelineConfig.Reconciliation(tolerance, failOnMismatch, invoiceTotals),
         c);
   }
 

@@ -27,8 +27,12 @@ public record PipelineConfig(
     Reconciliation reconciliation,
     com.typesafe.config.Config raw) {
 
-  /** Tolerances for reconciliation; rows must match exactly. */
-  public record Reconciliation(java.math.BigDecimal costTolerance, boolean failOnMismatch) {}
+  /**
+   * Tolerances for reconciliation (rows must match exactly), and the optional invoice totals
+   * file (empty when none), resolved like a source path.
+   */
+  public record Reconciliation(
+      java.math.BigDecimal costTolerance, boolean failOnMismatch, String invoiceTotals) {}
 
   /** Resolves a source path against the landing base unless it is absolute or a URI. */
   public String resolveLandingPath(String path) {

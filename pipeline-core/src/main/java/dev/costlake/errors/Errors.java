@@ -89,6 +89,22 @@ public final class Errors {
         null);
   }
 
+  /**
+   * A mapping input of the ownership rules (CSV file or Delta table) is invalid: names the file
+   * and the line (1 = the header) or row, and what is wrong. Exit code 2, nothing is written.
+   */
+  public static PipelineException mapping(String file, String where, String problem) {
+    return new PipelineException(
+        EXIT_USAGE,
+        "Ownership mapping error in "
+            + file
+            + (where == null || where.isEmpty() ? "" : ", " + where)
+            + ": "
+            + problem
+            + ". Fix the mapping and run again; no table was changed.",
+        null);
+  }
+
   public static PipelineException locked(String detail) {
     return new PipelineException(EXIT_FAILURE, detail, null);
   }

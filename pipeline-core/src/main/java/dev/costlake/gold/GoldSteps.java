@@ -7,6 +7,10 @@ public final class GoldSteps {
   private GoldSteps() {}
 
   public static List<GoldStep> all() {
-    return List.of();
+    return List.of(
+        new AllocationCoverage(),
+        new TagCompliance(),
+        new dev.costlake.commitments.CommitmentsStep(),
+        new dev.costlake.commitments.SavingsStep());
   }
 }

@@ -114,16 +114,31 @@ public final class Focus {
   public static final String X_TAGS_MAP = "x_TagsMap";
   public static final String X_EXTENSIONS = "x_Extensions";
 
-  /** Ownership columns; filled by enrichment, null until then. */
+  // Ownership (filled by enrich/OwnershipResolver before rows reach silver).
+  public static final String X_TEAM = "x_Team";
+  public static final String X_APPLICATION = "x_Application";
+  public static final String X_ENVIRONMENT = "x_Environment";
+  public static final String X_PRODUCT = "x_Product";
+  public static final String X_COST_CENTER = "x_CostCenter";
+  /** Which kind of rule decided the owner: tag | account | resource | service | unallocated. */
+  public static final String X_OWNERSHIP_SOURCE = "x_OwnershipSource";
+  /** The id of the rule that decided the owner (its {@code id} in the configuration). */
+  public static final String X_OWNERSHIP_RULE_ID = "x_OwnershipRuleId";
+
+  /** The five owner dimensions, in the order rules list them. */
+  public static final List<String> OWNER_DIMENSIONS =
+      List.of(X_TEAM, X_APPLICATION, X_ENVIRONMENT, X_PRODUCT, X_COST_CENTER);
+
+  /** Ownership columns; filled by enrichment (null in rows that have not been enriched). */
   public static final List<String> OWNER_COLUMNS =
       List.of(
-          "x_Team",
-          "x_Application",
-          "x_Environment",
-          "x_Product",
-          "x_CostCenter",
-          "x_OwnershipSource",
-          "x_OwnershipRuleId");
+          X_TEAM,
+          X_APPLICATION,
+          X_ENVIRONMENT,
+          X_PRODUCT,
+          X_COST_CENTER,
+          X_OWNERSHIP_SOURCE,
+          X_OWNERSHIP_RULE_ID);
 
   private static final Map<String, Kind> COLUMNS = new LinkedHashMap<>();
 

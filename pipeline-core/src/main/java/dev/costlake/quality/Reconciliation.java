@@ -37,6 +37,9 @@ public final class Reconciliation {
   public static final String EXPECTED_BILLED = "expected_billed_cost";
   public static final String ACTUAL_BILLED = "actual_billed_cost";
   public static final String STATUS = "status";
+  public static final String INVOICE_AMOUNT = InvoiceTotals.AMOUNT;
+  /** Gold Σ BilledCost minus the invoice amount (silver = cost_daily rows with an invoice line). */
+  public static final String INVOICE_VARIANCE = "invoice_variance";
 
   private static final List<String> UNIT =
       List.of(
@@ -48,6 +51,7 @@ public final class Reconciliation {
    * @param quarantine the quarantine table restricted to the same sources
    * @param silverAll the silver table restricted to the periods written to gold
    * @param gold cost_daily restricted to the same periods
+   * @param invoices invoice totals ({@link InvoiceTotals#SCHEMA}), or null when none are configured
    */
   public static Dataset<Row> compute(
       Dataset<Row> staged,
@@ -56,7 +60,8 @@ public final class Reconciliation {
       Dataset<Row> silverAll,
       Dataset<Row> gold,
       String runId,
-      BigDecimal tolerance) {
+      BigDecimal tolerance,
+      Dataset<Row> invoices) {
     Dataset<Row> expected = totals(staged, UNIT, "e", true);
     Dataset<Row> actual =
         totals(
@@ -78,6 +83,47 @@ public final class Reconciliation {
     Dataset<Row> second =
         compare(silverTotals, goldTotals, goldKey, SILVER_EQUALS_GOLD)
             .withColumn(Focus.X_SOURCE_NAME, lit("*"));
+    first =
+        first
+            .withColumn(INVOICE_AMOUNT, lit(null).cast(Focus.DECIMAL))
+            .withColumn(INVOICE_VARIANCE, lit(null).cast(Focus.DECIMAL));
+    if (invoices == null) {
+      second =
+          second
+              .withColumn(INVOICE_AMOUNT, lit(null).cast(Focus.DECIMAL))
+              .withColumn(INVOICE_VARIANCE, lit(null).cast(Focus.DECIMAL));
+    } else {
+      // Invoice lines of the periods this run checked, also those with no cost at all in gold
+      // (their variance is minus the invoice amount).
+      Dataset<Row> inScope =
+          invoices.join(
+              second.select(col(Focus.X_BILLING_PERIOD).as("_period")).distinct(),
+              invoices.col(Focus.X_BILLING_PERIOD).equalTo(col("_period")),
+              "left_semi");
+      Column on = null;
+      for (String k : goldKey) {
+        Column eq = second.col(k).equalTo(inScope.col(k));
+        on = on == null ? eq : on.and(eq);
+      }
+      List<Column> sel = new ArrayList<>();
+      for (String k : goldKey) {
+        sel.add(coalesce(second.col(k), inScope.col(k)).as(k));
+      }
+      sel.add(coalesce(second.col(CHECK), lit(SILVER_EQUALS_GOLD)).as(CHECK));
+      for (String c : List.of(EXPECTED_ROWS, ACTUAL_ROWS)) {
+        sel.add(coalesce(second.col(c), lit(0L)).as(c));
+      }
+      for (String c : List.of(EXPECTED_BILLED, ACTUAL_BILLED)) {
+        sel.add(coalesce(second.col(c), lit(BigDecimal.ZERO)).as(c));
+      }
+      sel.add(lit("*").as(Focus.X_SOURCE_NAME));
+      sel.add(inScope.col(INVOICE_AMOUNT).cast(Focus.DECIMAL).as(INVOICE_AMOUNT));
+      second = second.join(inScope, on, "full_outer").select(sel.toArray(new Column[0]));
+      second =
+          second.withColumn(
+              INVOICE_VARIANCE,
+              col(ACTUAL_BILLED).cast(Focus.DECIMAL).minus(col(INVOICE_AMOUNT)).cast(Focus.DECIMAL));
+    }
 
     Column rowDiff = col(EXPECTED_ROWS).minus(col(ACTUAL_ROWS));
     Column costDiff = abs(col(EXPECTED_BILLED).minus(col(ACTUAL_BILLED)));

@@ -1,0 +1,84 @@
+package dev.costlake.commitments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.costlake.cli.Finops;
+import dev.costlake.testing.Frames;
+import dev.costlake.testing.TestSpark;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the quick start does, small: generate-sample (FOCUS-style AWS, Azure and GCP exports,
+ * AWS legacy CUR and CUR 2.0) then nightly with the sources of conf/application.conf. The
+ * commitment tables are produced for every provider, with their invariants.
+ */
+class QuickstartCommitmentsTest {
+  @TempDir Path work;
+
+  private String[] run(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(
+        List.of(
+            "--set", "landing=" + work.resolve("landing").toUri(),
+            "--set", "warehouse=" + work.resolve("wh").toUri(),
+            "--set",
+            "sources=[{name=focus, format=auto, path=focus}, {name=aws-cur, format=aws-cur-legacy, path=aws-cur},"
+                + " {name=aws-cur2, format=aws-cur2, path=aws-cur2}]"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Finops.execute(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            all.toArray(new String[0]));
+    return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+  }
+
+  @Test
+  void quickStartProducesTheCommitmentTables() {
+    String[] g = run("generate-sample", "--rows", "2500", "--months", "1", "--seed", "42", "--last-month", "2026-10");
+    assertEquals("0", g[0], g[2]);
+    String[] n = run("nightly");
+    assertEquals("0", n[0], n[2]);
+    String[] t = run("tables");
+    for (String table :
+        List.of("commitment_inventory", "commitment_utilization_daily", "commitment_utilization_monthly",
+            "commitment_coverage_daily", "savings_daily")) {
+      assertTrue(t[1].lines().anyMatch(l -> l.matches(table + "\\s+[1-9]\\d*\\s+.*")), table + " has rows:\n" + t[1]);
+    }
+    SparkSession spark = TestSpark.get();
+    Dataset<Row> monthly = spark.read().format("delta").load(work.resolve("wh/commitment_utilization_monthly").toString());
+    Dataset<Row> daily = spark.read().format("delta").load(work.resolve("wh/commitment_utilization_daily").toString());
+    Dataset<Row> inventory = spark.read().format("delta").load(work.resolve("wh/commitment_inventory").toString());
+    Set<String> providers = new TreeSet<>();
+    for (Row r : monthly.select("ServiceProviderName").distinct().collectAsList()) {
+      providers.add(r.getString(0));
+    }
+    assertTrue(providers.containsAll(Set.of("AWS", "Microsoft", "Google Cloud")), "one table across providers: " + providers);
+    assertEquals(inventory.count(), monthly.select("BillingAccountId", "CommitmentDiscountId", "BillingCurrency").distinct().count(),
+        "every commitment with usage is in the inventory (one month loaded)");
+    for (Row m : monthly.collectAsList()) {
+      String id = m.getAs("CommitmentDiscountId");
+      String where = "CommitmentDiscountId = '" + id + "' AND BillingAccountId = '" + m.getAs("BillingAccountId") + "'";
+      Frames.assertMoney(m.getAs("AmortizedCommitmentCost"), Frames.sum(daily.where(where), "AmortizedCommitmentCost"), id + " Σ daily = monthly");
+      Frames.assertMoney(
+          m.<BigDecimal>getAs("UsedCost").add(m.getAs("UnusedCost")), m.getAs("AmortizedCommitmentCost"), id + " used + unused");
+      BigDecimal u = m.getAs("UtilizationCostBasis");
+      assertTrue(u.signum() >= 0 && u.compareTo(BigDecimal.ONE) <= 0, id + " utilization " + u);
+    }
+  }
+}
