@@ -110,6 +110,26 @@ class GcpGeneratedBillingTest {
   }
 
   @Test
+  void commitmentAnalyticsReadTheGcpRows() {
+    Dataset<Row> monthly = table("commitment_utilization_monthly");
+    for (GcpBillingSampleGenerator.CommitmentTotals c : gen.commitments()) {
+      String what = c.model() + " " + c.commitmentId() + " " + c.period();
+      Row m = monthly.where("BillingAccountId = '" + c.account() + "' AND CommitmentDiscountId = '" + c.commitmentId() + "' AND x_BillingPeriod = '" + c.period() + "'").first();
+      Frames.assertMoney(c.fees(), m.getAs("AmortizedCommitmentCost"), what + " amortized = fees");
+      // Generator figures: used fee share / fees; for a resource CUD that is also covered hours /
+      // committed hours, since every day's fee is committed hours × one rate.
+      BigDecimal expected = c.used().divide(c.fees(), 12, java.math.RoundingMode.HALF_UP);
+      BigDecimal cost = m.getAs("UtilizationCostBasis");
+      assertTrue(cost.subtract(expected).abs().compareTo(new BigDecimal("0.000001")) < 0, what + " cost basis " + cost + " vs " + expected);
+      if (c.model().equals(GcpBillingNormalizer.MODEL_RESOURCE)) {
+        BigDecimal qty = m.getAs("UtilizationQuantityBasis");
+        assertTrue(qty != null && qty.subtract(expected).abs().compareTo(new BigDecimal("0.000001")) < 0, what + " quantity basis " + qty + " vs " + expected + ": " + m.getAs("QuantityBasisNullReason"));
+      }
+    }
+    assertTrue(table("commitment_coverage_daily").where("ServiceProviderName = 'Google Cloud' AND CoveredRows > 0").count() > 0);
+  }
+
+  @Test
   void invoiceMonthIsPacificAndLabelsBecomeTags() {
     Dataset<Row> silver = table("cost_line_items");
     // Usage in the last Pacific hours of December has a January UTC date, and December's invoice.

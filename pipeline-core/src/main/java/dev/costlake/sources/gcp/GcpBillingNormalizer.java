@@ -358,12 +358,21 @@ public final class GcpBillingNormalizer {
     f.put(Focus.CommitmentDiscountType, when(kind.equalTo(MODEL_RESOURCE), lit(TYPE_RESOURCE)).when(kind.isNotNull(), lit(TYPE_SPEND)));
     f.put(Focus.CommitmentDiscountCategory, when(kind.equalTo(MODEL_RESOURCE), lit("Usage")).when(kind.isNotNull(), lit("Spend")));
     f.put(Focus.CommitmentDiscountStatus, when(unusedPart, lit("Unused")).when(used, lit("Used")));
+    // Resource CUDs count in committed units (the fee's capacity less the covered units), spend
+    // CUDs in currency.
+    Column resource = col("x__model").equalTo(MODEL_RESOURCE);
+    Column unusedUnits =
+        when(
+            col("x__poolFees").equalTo(1).and(col("x__poolCapacity").isNotNull()),
+            functions.greatest(col("x__poolCapacity").minus(coalesce(col("x__poolCovered"), zero)), zero));
     f.put(
         Focus.CommitmentDiscountQuantity,
-        when(used.and(col("x__model").equalTo(MODEL_RESOURCE)), pQtyPart0).when(used.or(unusedPart), effective));
+        when(used.and(resource), pQtyPart0)
+            .when(unusedPart.and(resource), unusedUnits)
+            .when(used.or(unusedPart), effective));
     f.put(
         Focus.CommitmentDiscountUnit,
-        when(used.and(col("x__model").equalTo(MODEL_RESOURCE)), FocusNormalizer.clean(col("x__usage.pricing_unit")))
+        when(used.or(unusedPart).and(resource), FocusNormalizer.clean(col("x__usage.pricing_unit")))
             .when(used.or(unusedPart), currency));
     f.put(
         Focus.PricingCategory,
