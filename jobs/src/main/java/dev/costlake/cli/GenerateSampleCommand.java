@@ -4,6 +4,8 @@ import dev.costlake.config.PipelineConfig;
 import dev.costlake.errors.Errors;
 import dev.costlake.generate.AwsCurSampleGenerator;
 import dev.costlake.generate.FocusSampleGenerator;
+import dev.costlake.generate.GcpBillingSampleGenerator;
+import dev.costlake.generate.OciSampleGenerator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,7 +26,9 @@ import picocli.CommandLine.Option;
       "(CSV, gzip CSV, Parquet) under focus/, with commitments, credits, tax and a few bad rows;",
       "AWS legacy CUR (gzip CSV with manifests and a restated assembly, Parquet) under aws-cur/",
       "and CUR 2.0 under aws-cur2/, with Savings Plans, RIs, Spot, EDP, credits, refunds, tax,",
-      "marketplace and split cost allocation rows."
+      "marketplace and split cost allocation rows; GCP billing exports (Parquet, Avro, JSON) under",
+      "gcp-billing/ with resource and spend-based CUDs (legacy and new model) and credits; OCI cost",
+      "reports (gzip CSV) under oci-cost/ with corrections and overage."
     })
 final class GenerateSampleCommand implements Callable<Integer> {
   @Mixin ConfigOptions configOptions;
@@ -45,7 +49,7 @@ final class GenerateSampleCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "PATH", description = "Folder or s3a:// URI to write to (default: the configured landing).")
   String out;
 
-  static final List<String> PROVIDERS = List.of("focus", "aws");
+  static final List<String> PROVIDERS = List.of("focus", "aws", "gcp", "oci");
 
   @Option(names = "--providers", split = ",", paramLabel = "NAME[,NAME...]", description = "Which exports to write: ${COMPLETION-CANDIDATES} (default: all). --rows is shared among them.")
   List<String> providers = new java.util.ArrayList<>(PROVIDERS);
@@ -82,6 +86,16 @@ final class GenerateSampleCommand implements Callable<Integer> {
       AwsCurSampleGenerator.Result r =
           AwsCurSampleGenerator.generate(spark, new AwsCurSampleGenerator.Options(share, months, seed, target, last));
       progress.step("generate", "aws: " + r.rowsWritten() + " rows of legacy CUR (CSV with a restated assembly, Parquet) and CUR 2.0 under " + target + "/aws-cur and " + target + "/aws-cur2");
+    }
+    if (wanted.contains("gcp")) {
+      GcpBillingSampleGenerator.Result r =
+          GcpBillingSampleGenerator.generate(spark, new GcpBillingSampleGenerator.Options(share, months, seed, target, last));
+      progress.step("generate", "gcp: " + r.rowsWritten() + " rows of billing export (Parquet, Avro, JSON) under " + target + "/gcp-billing");
+    }
+    if (wanted.contains("oci")) {
+      OciSampleGenerator.Result r =
+          OciSampleGenerator.generate(spark, new OciSampleGenerator.Options(share, months, seed, target, last));
+      progress.step("generate", "oci: " + r.rowsWritten() + " rows of cost reports in " + r.files().size() + " files under " + target + "/oci-cost");
     }
     return 0;
   }

@@ -84,7 +84,7 @@ public final class Pipeline {
       String root = ctx.config().resolveLandingPath(s.path());
       LandingFiles.Listing listing = LandingFiles.list(ctx.spark(), root);
       for (String ignored : listing.ignored()) {
-        ctx.progress().step("discover", "source " + s.name() + ": ignoring " + ignored + " (not .csv, .csv.gz or .parquet)");
+        ctx.progress().step("discover", "source " + s.name() + ": ignoring " + ignored + " (not .csv, .csv.gz, .parquet, .avro or .json)");
       }
       if (listing.files().isEmpty()) {
         ctx.progress().step("discover", "source " + s.name() + ": no export files under " + root);

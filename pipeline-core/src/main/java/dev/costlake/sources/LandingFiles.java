@@ -59,7 +59,9 @@ public final class LandingFiles {
         List<String> cols =
             enc == SourceFile.Encoding.PARQUET
                 ? parquetColumns(spark, p)
-                : csvHeader(fs, st.getPath(), enc == SourceFile.Encoding.CSV_GZIP);
+                : enc == SourceFile.Encoding.AVRO || enc == SourceFile.Encoding.JSON
+                    ? RawReader.nestedColumns(spark, p, enc)
+                    : csvHeader(fs, st.getPath(), enc == SourceFile.Encoding.CSV_GZIP);
         files.add(new SourceFile(p, st.getLen(), st.getModificationTime(), enc, cols));
       }
     } catch (IOException e) {
@@ -109,6 +111,17 @@ public final class LandingFiles {
     }
     if (n.endsWith(".parquet")) {
       return SourceFile.Encoding.PARQUET;
+    }
+    if (n.endsWith(".avro")) {
+      return SourceFile.Encoding.AVRO;
+    }
+    // AWS writes other manifests next to CUR data (<report>-RedshiftManifest.json): not data.
+    if (n.endsWith("manifest.json")) {
+      return null;
+    }
+    if (n.endsWith(".json") || n.endsWith(".jsonl") || n.endsWith(".ndjson")
+        || n.endsWith(".json.gz") || n.endsWith(".jsonl.gz") || n.endsWith(".ndjson.gz")) {
+      return SourceFile.Encoding.JSON;
     }
     return null;
   }

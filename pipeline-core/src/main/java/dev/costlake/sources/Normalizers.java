@@ -2,6 +2,8 @@ package dev.costlake.sources;
 
 import dev.costlake.sources.aws.AwsCurNormalizer;
 import dev.costlake.sources.focus.FocusNormalizer;
+import dev.costlake.sources.gcp.GcpBillingNormalizer;
+import dev.costlake.sources.oci.OciCostNormalizer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,7 +15,12 @@ public final class Normalizers {
   private Normalizers() {}
 
   public static final Set<String> SUPPORTED =
-      Set.of(FormatDetector.FOCUS, FormatDetector.AWS_CUR_LEGACY, FormatDetector.AWS_CUR2);
+      Set.of(
+          FormatDetector.FOCUS,
+          FormatDetector.AWS_CUR_LEGACY,
+          FormatDetector.AWS_CUR2,
+          FormatDetector.GCP_BILLING,
+          FormatDetector.OCI_COST);
 
   /** Columns a file must have (or have defaults for) to be read, by format. */
   public static List<String> required(String format) {
@@ -31,6 +38,10 @@ public final class Normalizers {
       case FormatDetector.AWS_CUR_LEGACY:
       case FormatDetector.AWS_CUR2:
         return AwsCurNormalizer.normalize(raw, source, runId, defaults);
+      case FormatDetector.GCP_BILLING:
+        return GcpBillingNormalizer.normalize(raw, source, runId, defaults);
+      case FormatDetector.OCI_COST:
+        return OciCostNormalizer.normalize(raw, source, runId, defaults);
       default:
         throw new IllegalArgumentException("no normalizer for " + format);
     }

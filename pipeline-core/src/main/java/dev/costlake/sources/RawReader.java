@@ -36,7 +36,8 @@ public final class RawReader {
   public static Dataset<Row> read(SparkSession spark, List<SourceFile> files, String formatTag) {
     Map<List<String>, List<SourceFile>> groups = new LinkedHashMap<>();
     for (SourceFile f : files) {
-      String enc = f.encoding() == SourceFile.Encoding.PARQUET ? "parquet" : "csv";
+      String enc =
+          f.encoding() == SourceFile.Encoding.CSV_GZIP ? "csv" : f.encoding().name().toLowerCase(Locale.ROOT);
       List<String> key = new ArrayList<>(f.columns());
       key.add(0, enc);
       groups.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
@@ -44,10 +45,13 @@ public final class RawReader {
     Dataset<Row> out = null;
     for (Map.Entry<List<String>, List<SourceFile>> g : groups.entrySet()) {
       List<SourceFile> group = g.getValue();
+      SourceFile.Encoding encoding = group.get(0).encoding();
       Dataset<Row> part =
-          group.get(0).encoding() == SourceFile.Encoding.PARQUET
+          encoding == SourceFile.Encoding.PARQUET
               ? readParquet(spark, group)
-              : readCsv(spark, group);
+              : encoding == SourceFile.Encoding.AVRO || encoding == SourceFile.Encoding.JSON
+                  ? readNested(spark, group, encoding)
+                  : readCsv(spark, group);
       String tag =
           FormatDetector.FOCUS.equals(formatTag)
               ? FormatDetector.focusVersion(group.get(0).columns())
@@ -100,6 +104,70 @@ public final class RawReader {
 
   private static Dataset<Row> readParquet(SparkSession spark, List<SourceFile> group) {
     Dataset<Row> df = spark.read().parquet(paths(group));
+    List<Column> cols = asText(df);
+    cols.add(lit(null).cast(DataTypes.StringType).as(CORRUPT));
+    cols.add(listingPath(group).as(Focus.X_SOURCE_FILE));
+    cols.add(col("_metadata.row_index").plus(1).as(Focus.X_SOURCE_ROW));
+    return df.select(cols.toArray(new Column[0]));
+  }
+
+  /**
+   * Avro and newline-delimited JSON (how a BigQuery table is exported): nested columns become
+   * JSON text like Parquet's. JSON is read with every leaf as text ({@code primitivesAsString}),
+   * so numbers keep their exported digits; a line that is not JSON fills {@value #CORRUPT}.
+   */
+  private static Dataset<Row> readNested(
+      SparkSession spark, List<SourceFile> group, SourceFile.Encoding encoding) {
+    Dataset<Row> df = nestedReader(spark, encoding).load(paths(group));
+    if (!List.of(df.columns()).contains(CORRUPT)) {
+      df = df.withColumn(CORRUPT, lit(null).cast(DataTypes.StringType));
+    }
+    List<Column> cols = asText(df.drop(CORRUPT));
+    cols.add(col(CORRUPT));
+    cols.add(listingPath(group).as(Focus.X_SOURCE_FILE));
+    // Row numbers in file order, as for CSV: partitions of one file are in offset order.
+    cols.add(functions.monotonically_increasing_id().as("_order"));
+    return df.select(cols.toArray(new Column[0]))
+        .withColumn(
+            Focus.X_SOURCE_ROW,
+            functions
+                .row_number()
+                .over(Window.partitionBy(Focus.X_SOURCE_FILE).orderBy("_order"))
+                .cast(DataTypes.LongType))
+        .drop("_order");
+  }
+
+  private static org.apache.spark.sql.DataFrameReader nestedReader(
+      SparkSession spark, SourceFile.Encoding encoding) {
+    if (encoding == SourceFile.Encoding.AVRO) {
+      return spark.read().format("avro");
+    }
+    return spark
+        .read()
+        .format("json")
+        .option("primitivesAsString", "true")
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT);
+  }
+
+  /** Top-level column names of an Avro or JSON file (JSON: the union of its records' keys). */
+  public static List<String> nestedColumns(SparkSession spark, String path, SourceFile.Encoding encoding) {
+    try {
+      List<String> cols = new ArrayList<>();
+      for (StructField f : nestedReader(spark, encoding).load(path).schema().fields()) {
+        if (!f.name().equals(CORRUPT)) {
+          cols.add(f.name());
+        }
+      }
+      return cols;
+    } catch (RuntimeException e) {
+      throw Errors.unreadableFile(
+          path, "not a readable " + encoding.name().toLowerCase(Locale.ROOT) + " file (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** Every column as text: nested values as JSON, timestamps as ISO-8601 UTC, the rest cast. */
+  private static List<Column> asText(Dataset<Row> df) {
     List<Column> cols = new ArrayList<>();
     for (StructField f : df.schema().fields()) {
       Column c = col("`" + f.name() + "`");
@@ -113,10 +181,7 @@ public final class RawReader {
                   : c.cast(DataTypes.StringType);
       cols.add(text.as(f.name()));
     }
-    cols.add(lit(null).cast(DataTypes.StringType).as(CORRUPT));
-    cols.add(listingPath(group).as(Focus.X_SOURCE_FILE));
-    cols.add(col("_metadata.row_index").plus(1).as(Focus.X_SOURCE_ROW));
-    return df.select(cols.toArray(new Column[0]));
+    return cols;
   }
 
   /**
