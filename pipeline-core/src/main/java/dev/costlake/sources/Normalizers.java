@@ -1,6 +1,9 @@
 package dev.costlake.sources;
 
+import dev.costlake.errors.Errors;
 import dev.costlake.sources.aws.AwsCurNormalizer;
+import dev.costlake.sources.azure.AzureColumns;
+import dev.costlake.sources.azure.AzureCostNormalizer;
 import dev.costlake.sources.focus.FocusNormalizer;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +16,7 @@ public final class Normalizers {
   private Normalizers() {}
 
   public static final Set<String> SUPPORTED =
-      Set.of(FormatDetector.FOCUS, FormatDetector.AWS_CUR_LEGACY, FormatDetector.AWS_CUR2);
+      Set.of(FormatDetector.FOCUS, FormatDetector.AWS_CUR_LEGACY, FormatDetector.AWS_CUR2, FormatDetector.AZURE_COST);
 
   /** Columns a file must have (or have defaults for) to be read, by format. */
   public static List<String> required(String format) {
@@ -21,6 +24,19 @@ public final class Normalizers {
       return FocusNormalizer.REQUIRED;
     }
     return List.of();
+  }
+
+  /**
+   * Checks a file's header beyond plain required names (formats whose columns have several
+   * spellings); throws an error naming the file and the missing columns.
+   */
+  public static void validate(String format, String source, SourceFile file) {
+    if (FormatDetector.AZURE_COST.equals(format)) {
+      List<String> missing = AzureColumns.missing(file.columns());
+      if (!missing.isEmpty()) {
+        throw Errors.missingColumns(source, file.path(), missing);
+      }
+    }
   }
 
   public static Dataset<Row> normalize(
@@ -31,6 +47,8 @@ public final class Normalizers {
       case FormatDetector.AWS_CUR_LEGACY:
       case FormatDetector.AWS_CUR2:
         return AwsCurNormalizer.normalize(raw, source, runId, defaults);
+      case FormatDetector.AZURE_COST:
+        return AzureCostNormalizer.normalize(raw, source, runId, defaults);
       default:
         throw new IllegalArgumentException("no normalizer for " + format);
     }
