@@ -153,6 +153,29 @@ class AzureGeneratedTest {
   }
 
   @Test
+  void generateSampleWritesAzureNextToTheOtherProviders() throws IOException {
+    Path out = work.resolve("cli-sample");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Finops.execute(
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            "generate-sample", "--providers", "focus,azure", "--rows", "400", "--months", "1", "--last-month", "2026-09",
+            "--out", out.toUri().toString());
+    String log = err.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, log);
+    assertTrue(log.contains("azure: "), log);
+    assertTrue(Files.isDirectory(out.resolve("focus")), "focus still generated");
+    assertTrue(!Files.exists(out.resolve("aws-cur")), "aws not asked for");
+    try (Stream<Path> s = Files.walk(out.resolve("azure"))) {
+      List<String> names = s.map(p -> p.getFileName().toString()).toList();
+      assertEquals(3, names.stream().filter(n -> n.equals("manifest.json")).count(), names.toString());
+      assertTrue(names.stream().anyMatch(n -> n.endsWith(".csv.gz")), names.toString());
+      assertTrue(names.stream().anyMatch(n -> n.endsWith(".parquet")), names.toString());
+    }
+  }
+
+  @Test
   void commitmentRowsConservePerOrderAndMonth() {
     Dataset<Row> s = table("cost_line_items");
     for (CommitmentTotals c : result.commitments()) {

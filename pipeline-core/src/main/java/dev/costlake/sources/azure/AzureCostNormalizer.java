@@ -319,6 +319,16 @@ public final class AzureCostNormalizer {
     f.put(
         Focus.CommitmentDiscountStatus,
         when(unused, lit("Unused")).when(category.equalTo("Usage").and(col("x__commitment")), lit("Used")));
+    // Reservations count hours (the row's quantity in its unit of measure); savings plans count
+    // the amortized amount in the billing currency.
+    Column usageOfCommitment = col("x__commitment").and(category.equalTo("Usage"));
+    f.put(
+        Focus.CommitmentDiscountQuantity,
+        when(usageOfCommitment.and(isSavingsPlan), col("x__cost")).when(usageOfCommitment, c.text(QUANTITY)));
+    f.put(
+        Focus.CommitmentDiscountUnit,
+        when(usageOfCommitment.and(isSavingsPlan), functions.upper(c.text(BILLING_CURRENCY)))
+            .when(usageOfCommitment, c.text(UNIT_OF_MEASURE)));
     f.put(
         Focus.PricingCategory,
         when(category.notEqual("Usage"), lit(null).cast(DataTypes.StringType))

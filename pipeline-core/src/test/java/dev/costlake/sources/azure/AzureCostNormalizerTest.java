@@ -92,8 +92,10 @@ class AzureCostNormalizerTest {
     Frames.assertMoney(BigDecimal.ZERO, covered.getAs(Focus.BilledCost), "covered billed");
     Frames.assertMoney(new BigDecimal("1.25"), covered.getAs(Focus.EffectiveCost), "covered effective");
     assertEquals("/providers/microsoft.capacity/reservationorders/ord-1/reservations/ri-1", covered.getAs(Focus.CommitmentDiscountId));
+    Frames.assertMoney(new BigDecimal("24"), covered.getAs(Focus.CommitmentDiscountQuantity), "reserved hours used");
     Row unused = n.where("CommitmentDiscountStatus = 'Unused'").first();
     assertEquals(unused.<String>getAs(Focus.CommitmentDiscountId), unused.getAs(Focus.ResourceId));
+    Frames.assertMoney(new BigDecimal("4"), unused.getAs(Focus.CommitmentDiscountQuantity), "reserved hours unused");
     assertEquals("Usage", unused.getAs(Focus.ChargeCategory));
     Row purchase = n.where("ChargeCategory = 'Purchase'").first();
     assertEquals("/providers/microsoft.capacity/reservationorders/ord-1", purchase.getAs(Focus.CommitmentDiscountId));
@@ -133,6 +135,9 @@ class AzureCostNormalizerTest {
     Frames.assertMoney(new BigDecimal("4.40"), Frames.sum(ok, Focus.EffectiveCost), "effective");
     Row unused = ok.where("CommitmentDiscountStatus = 'Unused'").first();
     assertEquals("Spend", unused.getAs(Focus.CommitmentDiscountCategory));
+    // A savings plan's quantity is money: the amortized amount, in the billing currency.
+    Frames.assertMoney(new BigDecimal("0.75"), unused.getAs(Focus.CommitmentDiscountQuantity), "unused spend");
+    assertEquals("USD", unused.getAs(Focus.CommitmentDiscountUnit));
     assertEquals("/providers/microsoft.billingbenefits/savingsplanorders/sp-ord/savingsplans/sp-1", unused.getAs(Focus.CommitmentDiscountId));
     assertTrue(n.where("ResourceId = '/r/vm4'").first().<String>getAs(Quarantine.RAW_RECORD).contains("13/45/2026"));
     assertTrue(n.where("ResourceId = '/r/vm4'").first().<String>getList(n.schema().fieldIndex(Quarantine.REASONS)).contains("UNPARSABLE_TIMESTAMP:ChargePeriodStart"));
