@@ -3,6 +3,7 @@ package dev.costlake.cli;
 import dev.costlake.config.PipelineConfig;
 import dev.costlake.errors.Errors;
 import dev.costlake.generate.AwsCurSampleGenerator;
+import dev.costlake.generate.AzureSampleGenerator;
 import dev.costlake.generate.FocusSampleGenerator;
 import dev.costlake.generate.GcpBillingSampleGenerator;
 import dev.costlake.generate.OciSampleGenerator;
@@ -26,9 +27,11 @@ import picocli.CommandLine.Option;
       "(CSV, gzip CSV, Parquet) under focus/, with commitments, credits, tax and a few bad rows;",
       "AWS legacy CUR (gzip CSV with manifests and a restated assembly, Parquet) under aws-cur/",
       "and CUR 2.0 under aws-cur2/, with Savings Plans, RIs, Spot, EDP, credits, refunds, tax,",
-      "marketplace and split cost allocation rows; GCP billing exports (Parquet, Avro, JSON) under",
-      "gcp-billing/ with resource and spend-based CUDs (legacy and new model) and credits; OCI cost",
-      "reports (gzip CSV) under oci-cost/ with corrections and overage."
+      "marketplace and split cost allocation rows; Azure EA and MCA actual + amortized cost",
+      "exports under azure/, with a reservation, a savings plan, unused rows, a refund and a",
+      "rounding adjustment; GCP billing exports (Parquet, Avro, JSON) under gcp-billing/ with",
+      "resource and spend-based CUDs (legacy and new model) and credits; OCI cost reports (gzip",
+      "CSV) under oci-cost/ with corrections and overage."
     })
 final class GenerateSampleCommand implements Callable<Integer> {
   @Mixin ConfigOptions configOptions;
@@ -49,7 +52,7 @@ final class GenerateSampleCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "PATH", description = "Folder or s3a:// URI to write to (default: the configured landing).")
   String out;
 
-  static final List<String> PROVIDERS = List.of("focus", "aws", "gcp", "oci");
+  static final List<String> PROVIDERS = List.of("focus", "aws", "azure", "gcp", "oci");
 
   @Option(names = "--providers", split = ",", paramLabel = "NAME[,NAME...]", description = "Which exports to write: ${COMPLETION-CANDIDATES} (default: all). --rows is shared among them.")
   List<String> providers = new java.util.ArrayList<>(PROVIDERS);
@@ -96,6 +99,11 @@ final class GenerateSampleCommand implements Callable<Integer> {
       OciSampleGenerator.Result r =
           OciSampleGenerator.generate(spark, new OciSampleGenerator.Options(share, months, seed, target, last));
       progress.step("generate", "oci: " + r.rowsWritten() + " rows of cost reports in " + r.files().size() + " files under " + target + "/oci-cost");
+    }
+    if (wanted.contains("azure")) {
+      AzureSampleGenerator.Result r =
+          AzureSampleGenerator.generate(spark, new AzureSampleGenerator.Options(share, months, seed, target, last));
+      progress.step("generate", "azure: " + r.rowsWritten() + " rows of EA (CSV, gzip CSV, with export manifests) and MCA (Parquet) actual and amortized cost under " + target + "/azure");
     }
     return 0;
   }

@@ -20,6 +20,7 @@ import dev.costlake.sources.RawReader;
 import dev.costlake.sources.SourceFile;
 import dev.costlake.sources.Normalizers;
 import dev.costlake.sources.aws.CurManifests;
+import dev.costlake.sources.azure.AzureExports;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -116,6 +117,7 @@ public final class Pipeline {
         }
         sourceFormat = format;
         checkRequired(s, f, Normalizers.required(format));
+        Normalizers.validate(format, s.name(), f);
         String version = FormatDetector.FOCUS.equals(format) ? FormatDetector.focusVersion(f.columns()) : format;
         detected.merge(version + "/" + f.encoding().name().toLowerCase(Locale.ROOT), 1, Integer::sum);
         usable.add(f);
@@ -129,6 +131,14 @@ public final class Pipeline {
         }
         for (String old : sel.superseded()) {
           ctx.progress().step("discover", "source " + s.name() + ": skipping " + old + " (superseded assembly)");
+        }
+        usable = sel.current();
+      }
+      if (FormatDetector.AZURE_COST.equals(sourceFormat) && !listing.manifests().isEmpty()) {
+        AzureExports.Selection sel =
+            AzureExports.select(ctx.spark().sparkContext().hadoopConfiguration(), usable, listing.manifests());
+        for (String old : sel.superseded()) {
+          ctx.progress().step("discover", "source " + s.name() + ": skipping " + old + " (superseded export run)");
         }
         usable = sel.current();
       }
@@ -581,16 +591,20 @@ public final class Pipeline {
   /** Forces the read of every file; returns rows and sums per file, unit and validity. */
   private List<Row> materialize(Dataset<Row> normalized) {
     Column part0 = col(Focus.X_SOURCE_ROW_PART).equalTo(0);
+    // A merged row (two raw rows, see Focus.X_PAIRED_SOURCE_FILE) counts for both its files;
+    // its cost counts for its own file only.
+    Column files = functions.array_compact(functions.array(col(Focus.X_SOURCE_FILE), col(Focus.X_PAIRED_SOURCE_FILE)));
     try {
       return normalized
+          .withColumn("_file", functions.explode(files))
           .groupBy(
               col(Focus.X_SOURCE_NAME),
-              col(Focus.X_SOURCE_FILE),
+              col("_file").as(Focus.X_SOURCE_FILE),
               col(UNIT_KEY),
               functions.size(col(Quarantine.REASONS)).equalTo(0).as("valid"))
           .agg(
               functions.count(functions.when(part0, lit(1))).as("raw_rows"),
-              functions.sum(col(Focus.BilledCost)).as("billed"))
+              functions.sum(functions.when(col("_file").equalTo(col(Focus.X_SOURCE_FILE)), col(Focus.BilledCost))).as("billed"))
           .collectAsList();
     } catch (Exception e) { // Spark throws its checked SparkException unchecked
       throw Errors.unreadableFile(failedFile(e), rootMessage(e), e);

@@ -30,7 +30,7 @@ public final class ConfigLoader {
   private ConfigLoader() {}
 
   public static final String ROOT = "costlake";
-  public static final Set<String> FORMATS = Set.of("auto", "focus", "aws-cur-legacy", "aws-cur2", "gcp-billing", "oci-cost");
+  public static final Set<String> FORMATS = Set.of("auto", "focus", "aws-cur-legacy", "aws-cur2", "azure-cost", "gcp-billing", "oci-cost");
   private static final Pattern SOURCE_NAME = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
   private static final Pattern SECRET_KEY =
       Pattern.compile("(?i).*(access\\.key|secret\\.key|session\\.token|secretaccesskey|password).*");

@@ -108,6 +108,13 @@ public final class Focus {
    * Unused part of an AWS recurring commitment fee). Raw row counts count part 0 only.
    */
   public static final String X_SOURCE_ROW_PART = "x_SourceRowPart";
+  /**
+   * The second raw row a canonical row stands for, when two exported rows were merged into one
+   * (an Azure amortized row and the same charge in the actual dataset); null otherwise. Raw row
+   * counts count such a row twice.
+   */
+  public static final String X_PAIRED_SOURCE_FILE = "x_PairedSourceFile";
+  public static final String X_PAIRED_SOURCE_ROW = "x_PairedSourceRow";
   public static final String X_INGESTION_RUN_ID = "x_IngestionRunId";
   public static final String X_BILLING_PERIOD = "x_BillingPeriod";
   public static final String X_CHARGE_DATE = "x_ChargeDate";

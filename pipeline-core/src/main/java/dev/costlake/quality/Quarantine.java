@@ -40,6 +40,8 @@ public final class Quarantine {
           Focus.X_SOURCE_FILE,
           Focus.X_SOURCE_ROW,
           Focus.X_SOURCE_ROW_PART,
+          Focus.X_PAIRED_SOURCE_FILE,
+          Focus.X_PAIRED_SOURCE_ROW,
           Focus.X_INGESTION_RUN_ID,
           Focus.X_BILLING_PERIOD,
           Focus.BillingAccountId,

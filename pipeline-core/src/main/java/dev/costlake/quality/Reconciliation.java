@@ -23,7 +23,8 @@ import org.apache.spark.sql.Row;
  * checks: raw = silver + quarantine (per source unit, from the rows read versus the tables as
  * written) and silver = gold (per account, period and currency over all sources; split cost
  * allocation rows, which gold leaves out, are left out here too). Raw rows count each exported
- * row once, also when it became two canonical rows. Rows must
+ * row once, also when it became two canonical rows, and a merged
+ * row (two exported rows of Azure's actual and amortized datasets) as two. Rows must
  * match exactly; cost within the configured tolerance.
  */
 public final class Reconciliation {
@@ -143,6 +144,7 @@ public final class Reconciliation {
       c.add(col(u));
     }
     c.add(col(Focus.X_SOURCE_ROW_PART));
+    c.add(col(Focus.X_PAIRED_SOURCE_ROW));
     c.add(col(cost));
     return c.toArray(new Column[0]);
   }
@@ -153,9 +155,11 @@ public final class Reconciliation {
    */
   private static Dataset<Row> totals(Dataset<Row> rows, List<String> key, String prefix, boolean rawRows) {
     Column counted = rawRows ? when(col(Focus.X_SOURCE_ROW_PART).equalTo(0), lit(1)) : lit(1);
+    // A merged row (X_PAIRED_SOURCE_ROW set) stands for two raw rows.
+    Column paired = rawRows ? when(col(Focus.X_SOURCE_ROW_PART).equalTo(0).and(col(Focus.X_PAIRED_SOURCE_ROW).isNotNull()), lit(1)) : lit(null);
     return rows.groupBy(key.stream().map(c -> col(c)).toArray(Column[]::new))
         .agg(
-            count(counted).as(prefix + "_rows"),
+            count(counted).plus(count(paired)).as(prefix + "_rows"),
             sum(coalesce(col(Focus.BilledCost), lit(0).cast(Focus.DECIMAL))).as(prefix + "_billed"));
   }
 

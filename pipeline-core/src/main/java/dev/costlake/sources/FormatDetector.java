@@ -31,8 +31,7 @@ public final class FormatDetector {
     if (c.contains("line_item_unblended_cost")) {
       return c.contains("product") || c.contains("resource_tags") ? AWS_CUR2 : AWS_CUR_LEGACY;
     }
-    if (c.contains("costinbillingcurrency") || c.contains("pretaxcost") || c.contains("cost")
-        && c.contains("subscriptionguid")) {
+    if (dev.costlake.sources.azure.AzureColumns.looksLikeAzure(columns)) {
       return AZURE_COST;
     }
     if (c.contains("cost") && c.contains("credits") && c.contains("invoice")) {

@@ -47,7 +47,8 @@ public final class LandingFiles {
         if (hidden(rootPath, st.getPath())) {
           continue;
         }
-        if (dev.costlake.sources.aws.CurManifests.isManifest(st.getPath().getName())) {
+        if (dev.costlake.sources.aws.CurManifests.isManifest(st.getPath().getName())
+            || dev.costlake.sources.azure.AzureExports.isManifest(st.getPath().getName())) {
           manifests.add(p);
           continue;
         }

@@ -1,6 +1,9 @@
 package dev.costlake.sources;
 
+import dev.costlake.errors.Errors;
 import dev.costlake.sources.aws.AwsCurNormalizer;
+import dev.costlake.sources.azure.AzureColumns;
+import dev.costlake.sources.azure.AzureCostNormalizer;
 import dev.costlake.sources.focus.FocusNormalizer;
 import dev.costlake.sources.gcp.GcpBillingNormalizer;
 import dev.costlake.sources.oci.OciCostNormalizer;
@@ -19,6 +22,7 @@ public final class Normalizers {
           FormatDetector.FOCUS,
           FormatDetector.AWS_CUR_LEGACY,
           FormatDetector.AWS_CUR2,
+          FormatDetector.AZURE_COST,
           FormatDetector.GCP_BILLING,
           FormatDetector.OCI_COST);
 
@@ -28,6 +32,19 @@ public final class Normalizers {
       return FocusNormalizer.REQUIRED;
     }
     return List.of();
+  }
+
+  /**
+   * Checks a file's header beyond plain required names (formats whose columns have several
+   * spellings); throws an error naming the file and the missing columns.
+   */
+  public static void validate(String format, String source, SourceFile file) {
+    if (FormatDetector.AZURE_COST.equals(format)) {
+      List<String> missing = AzureColumns.missing(file.columns());
+      if (!missing.isEmpty()) {
+        throw Errors.missingColumns(source, file.path(), missing);
+      }
+    }
   }
 
   public static Dataset<Row> normalize(
@@ -42,6 +59,8 @@ public final class Normalizers {
         return GcpBillingNormalizer.normalize(raw, source, runId, defaults);
       case FormatDetector.OCI_COST:
         return OciCostNormalizer.normalize(raw, source, runId, defaults);
+      case FormatDetector.AZURE_COST:
+        return AzureCostNormalizer.normalize(raw, source, runId, defaults);
       default:
         throw new IllegalArgumentException("no normalizer for " + format);
     }

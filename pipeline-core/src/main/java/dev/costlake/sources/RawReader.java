@@ -57,6 +57,9 @@ public final class RawReader {
               ? FormatDetector.focusVersion(group.get(0).columns())
               : formatTag;
       part = part.withColumn(Focus.X_SOURCE_FORMAT, lit(tag));
+      if (FormatDetector.AZURE_COST.equals(formatTag)) {
+        part = dev.costlake.sources.azure.AzureExports.tagDatasets(spark, group, part);
+      }
       out = out == null ? part : out.unionByName(part, true);
     }
     return out;

@@ -71,6 +71,8 @@ public final class FocusNormalizer {
           Focus.X_SOURCE_ROW,
           Focus.X_SOURCE_ROW_PART,
           Focus.X_SOURCE_FORMAT,
+          Focus.X_PAIRED_SOURCE_FILE,
+          Focus.X_PAIRED_SOURCE_ROW,
           RawReader.CORRUPT,
           PRE_REASONS,
           RAW);
@@ -170,6 +172,8 @@ public final class FocusNormalizer {
         (present.contains(Focus.X_SOURCE_ROW_PART) ? col(Focus.X_SOURCE_ROW_PART) : lit(0))
             .cast(DataTypes.IntegerType)
             .as(Focus.X_SOURCE_ROW_PART));
+    out.add((present.contains(Focus.X_PAIRED_SOURCE_FILE) ? col(Focus.X_PAIRED_SOURCE_FILE) : lit(null)).cast(DataTypes.StringType).as(Focus.X_PAIRED_SOURCE_FILE));
+    out.add((present.contains(Focus.X_PAIRED_SOURCE_ROW) ? col(Focus.X_PAIRED_SOURCE_ROW) : lit(null)).cast(DataTypes.LongType).as(Focus.X_PAIRED_SOURCE_ROW));
     out.add(lit(runId).as(Focus.X_INGESTION_RUN_ID));
     out.add(date_format(parsed.get(Focus.BillingPeriodStart), "yyyy-MM").as(Focus.X_BILLING_PERIOD));
     out.add(to_date(parsed.get(Focus.ChargePeriodStart)).as(Focus.X_CHARGE_DATE));
