@@ -15,6 +15,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 
 /**
  * Gold {@code commitment_coverage_daily}: per day, provider, billing account, service, region,
@@ -82,7 +83,7 @@ public final class CommitmentCoverage {
                 sum0(when(cov, col(Focus.EffectiveCost)).otherwise(zero)).as(COVERED_EFF),
                 count(lit(1)).as(ELIGIBLE_ROWS),
                 count(when(cov, lit(1))).as(COVERED_ROWS),
-                count(when(cov.and(functions_not(col("x__Listed"))), lit(1))).as(OUTSIDE_RULES),
+                count(when(cov.and(functions.not(col("x__Listed"))), lit(1))).as(OUTSIDE_RULES),
                 count(when(col("x__OnDemand").isNull(), lit(1))).as(NO_OD_PRICE));
     for (String m : List.of(ELIGIBLE_OD, COVERED_OD, ELIGIBLE_EFF, COVERED_EFF)) {
       agg = agg.withColumn(m, col(m).cast(Focus.DECIMAL));
@@ -95,10 +96,6 @@ public final class CommitmentCoverage {
       cols.add(col(c));
     }
     return agg.select(cols.toArray(new Column[0]));
-  }
-
-  private static Column functions_not(Column c) {
-    return org.apache.spark.sql.functions.not(c);
   }
 
   public static List<String> columns() {

@@ -94,8 +94,8 @@ public final class CommitmentUtilization {
                 sum0(when(unused, col(Focus.EffectiveCost)).otherwise(zero)).as(UNUSED_COST),
                 sum0(when(used, col(Focus.CommitmentDiscountQuantity)).otherwise(zero)).as(USED_QTY),
                 sum0(when(unused, col(Focus.CommitmentDiscountQuantity)).otherwise(zero)).as(UNUSED_QTY),
-                count(when(col(Focus.CommitmentDiscountQuantity).isNull(), lit(1))).as(ROWS_WITHOUT_QTY),
                 // A spread row counts on each day it lands on, and once in a period.
+                count(when(col(Focus.CommitmentDiscountQuantity).isNull().and(counted), lit(1))).as(ROWS_WITHOUT_QTY),
                 count(when(col(UnusedSpreading.SPREAD).and(counted), lit(1))).as(SPREAD_ROWS),
                 count(when(used.and(counted), lit(1))).as(USED_ROWS),
                 count(when(unused.and(counted), lit(1))).as(UNUSED_ROWS),

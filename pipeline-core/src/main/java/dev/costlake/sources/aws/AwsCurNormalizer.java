@@ -232,6 +232,12 @@ public final class AwsCurNormalizer {
     f.put("x_SplitCostAllocation", when(isSplit, lit("true")));
     f.put("x_SplitParentResourceId", c.text("split_line_item_parent_resource_id"));
     f.put("x_CostCategory", c.text("cost_category"));
+    // Commitment terms and payment option, read by the commitment inventory where present.
+    f.put("x_CommitmentTermStart", when(isSp, c.text("savings_plan_start_time")).when(isRi, c.text("reservation_start_time")));
+    f.put("x_CommitmentTermEnd", when(isSp, c.text("savings_plan_end_time")).when(isRi, c.text("reservation_end_time")));
+    f.put(
+        "x_CommitmentPaymentOption",
+        when(isSp, c.text("savings_plan_payment_option")).when(isRi, c.text("pricing_purchase_option")));
 
     List<Column> out = new ArrayList<>();
     f.forEach((name, value) -> out.add(value.cast(DataTypes.StringType).as(name)));
