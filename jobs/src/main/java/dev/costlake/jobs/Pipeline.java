@@ -8,6 +8,7 @@ import dev.costlake.errors.Errors;
 import dev.costlake.gold.CostDaily;
 import dev.costlake.gold.GoldStep;
 import dev.costlake.gold.GoldSteps;
+import dev.costlake.io.GoldPending;
 import dev.costlake.io.Warehouse;
 import dev.costlake.model.Focus;
 import dev.costlake.model.Tables;
@@ -383,7 +384,13 @@ public final class Pipeline {
     Warehouse wh = ctx.warehouse();
     batches.removeIf(b -> b.toRead().isEmpty() && b.removed().isEmpty());
     if (!ownership.prepare() && batches.isEmpty()) { // prepare: rules validated before any write
-      ctx.progress().step("transform", "nothing to do: no landing file changed and no period is due");
+      Set<String> pending = goldPending().read();
+      if (pending.isEmpty()) {
+        ctx.progress().step("transform", "nothing to do: no landing file changed and no period is due");
+      } else {
+        ctx.progress().step("gold", "an earlier run left gold unfinished for periods " + pending + "; rebuilding them");
+        buildGold(pending);
+      }
       return;
     }
     long t0 = System.currentTimeMillis();
@@ -473,6 +480,12 @@ public final class Pipeline {
       }
       long silverVersionBefore = wh.exists(Tables.COST_LINE_ITEMS) ? wh.version(Tables.COST_LINE_ITEMS) : -1;
       long t1 = System.currentTimeMillis();
+      if (!periods.isEmpty()) {
+        // From here until the last gold step commits, these periods' gold is pending.
+        Set<String> marked = new TreeSet<>(goldPending().read());
+        marked.addAll(periods);
+        goldPending().mark(marked);
+      }
       pauseIfAsked("silver");
       if (!changed.isEmpty() || !fullSources.isEmpty()) {
         String cond = unitCondition(changed, fullSources);
@@ -492,27 +505,16 @@ public final class Pipeline {
       writeQuarantine(staged, quarantineSql);
       stepMillis.put("quarantine", System.currentTimeMillis() - t2);
 
-      long t3 = System.currentTimeMillis();
       pauseIfAsked("gold");
       Set<String> readPeriodsForGold = new TreeSet<>();
       fresh.keySet().forEach(u -> readPeriodsForGold.add(u.period()));
       periods.addAll(goldOutOfStep(readPeriodsForGold));
-      String periodCond = Focus.X_BILLING_PERIOD + " IN (" + quoted(periods) + ")";
-      if (!periods.isEmpty()) {
-        Dataset<Row> silverInPeriods = wh.read(Tables.COST_LINE_ITEMS).where(periodCond);
-        wh.replace(CostDaily.compute(silverInPeriods), Tables.COST_DAILY, periodCond, List.of(Focus.X_BILLING_PERIOD), false);
-        ctx.progress().step("gold", "rebuilt " + Tables.COST_DAILY + " for periods " + periods);
+      Set<String> pending = goldPending().read();
+      if (!pending.isEmpty()) {
+        ctx.progress().step("gold", "an earlier run left gold unfinished for periods " + pending + "; rebuilding them too");
+        periods.addAll(pending);
       }
-      stepMillis.put("gold", System.currentTimeMillis() - t3);
-      if (!periods.isEmpty()) {
-        GoldStep.Context gctx =
-            new GoldStep.Context(ctx.spark(), wh, ctx.config(), periods, ctx.runId(), (s, m) -> ctx.progress().step(s, m));
-        for (GoldStep step : GoldSteps.all()) {
-          long ts = System.currentTimeMillis();
-          step.build(gctx);
-          stepMillis.put("gold_" + step.name(), System.currentTimeMillis() - ts);
-        }
-      }
+      buildGold(periods);
 
       // 5. Records: reconciliation, ingestion log.
       long t4 = System.currentTimeMillis();
@@ -550,6 +552,40 @@ public final class Pipeline {
         normalized.unpersist();
       }
     }
+  }
+
+  private GoldPending goldPending() {
+    return new GoldPending(ctx.spark().sparkContext().hadoopConfiguration(), ctx.config().warehouse());
+  }
+
+  /**
+   * Rebuilds cost_daily and every derived gold step for {@code periods}. The periods are marked
+   * pending in the warehouse first and cleared only after the last step commits, so a run that
+   * dies or fails in between is finished by the next run.
+   */
+  private void buildGold(Set<String> periods) {
+    if (periods.isEmpty()) {
+      return;
+    }
+    Warehouse wh = ctx.warehouse();
+    GoldPending pending = goldPending();
+    Set<String> marked = new TreeSet<>(pending.read());
+    marked.addAll(periods);
+    pending.mark(marked);
+    long t3 = System.currentTimeMillis();
+    String periodCond = Focus.X_BILLING_PERIOD + " IN (" + quoted(periods) + ")";
+    Dataset<Row> silverInPeriods = wh.read(Tables.COST_LINE_ITEMS).where(periodCond);
+    wh.replace(CostDaily.compute(silverInPeriods), Tables.COST_DAILY, periodCond, List.of(Focus.X_BILLING_PERIOD), false);
+    ctx.progress().step("gold", "rebuilt " + Tables.COST_DAILY + " for periods " + periods);
+    stepMillis.put("gold", System.currentTimeMillis() - t3);
+    GoldStep.Context gctx =
+        new GoldStep.Context(ctx.spark(), wh, ctx.config(), periods, ctx.runId(), (s, m) -> ctx.progress().step(s, m));
+    for (GoldStep step : GoldSteps.all()) {
+      long ts = System.currentTimeMillis();
+      step.build(gctx);
+      stepMillis.put("gold_" + step.name(), System.currentTimeMillis() - ts);
+    }
+    pending.clear();
   }
 
   /**

@@ -43,6 +43,20 @@ public record PipelineConfig(
     return base + "/" + path;
   }
 
+  /**
+   * Resolves a path named in the configuration file (mappings, metrics, reference tables): URIs
+   * and absolute paths as they are, relative paths against the folder of the configuration file
+   * (the working directory when the configuration is the built-in defaults).
+   */
+  public String resolveConfigPath(String path) {
+    if (path.isEmpty() || path.contains("://") || path.startsWith("/")) {
+      return path;
+    }
+    java.io.File originFile = new java.io.File(origin);
+    java.io.File base = originFile.isFile() ? originFile.getAbsoluteFile().getParentFile() : new java.io.File("").getAbsoluteFile();
+    return new java.io.File(base, path).getPath();
+  }
+
   public String tablePath(String table) {
     String base =
         warehouse.endsWith("/") ? warehouse.substring(0, warehouse.length() - 1) : warehouse;

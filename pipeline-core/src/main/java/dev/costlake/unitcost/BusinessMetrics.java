@@ -63,7 +63,7 @@ public final class BusinessMetrics {
       if (!format.equals("csv") && !format.equals("delta")) {
         throw m.error("format", "is '" + format + "'; expected csv or delta");
       }
-      return new Source(m.string("path", ""), format, root);
+      return new Source(config.resolveConfigPath(m.string("path", "")), format, root);
     }
 
     /** Fails with a configuration error when no metrics are configured but {@code who} needs them. */
