@@ -54,7 +54,7 @@ final class GenerateSampleCommand implements Callable<Integer> {
 
   static final List<String> PROVIDERS = List.of("focus", "aws", "azure", "gcp", "oci");
 
-  @Option(names = "--providers", split = ",", paramLabel = "NAME[,NAME...]", description = "Which exports to write: focus, aws, gcp, oci (default: focus,aws; the quick start asks for all four). --rows is shared among them.")
+  @Option(names = "--providers", split = ",", paramLabel = "NAME[,NAME...]", description = "Which exports to write: focus, aws, azure, gcp, oci (default: focus,aws; the quick start asks for all five). --rows is shared among them.")
   List<String> providers = new java.util.ArrayList<>(List.of("focus", "aws"));
 
   @Override

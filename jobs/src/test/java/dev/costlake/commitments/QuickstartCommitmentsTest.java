@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the quick start does, small: generate-sample (FOCUS-style AWS, Azure and GCP exports,
- * AWS legacy CUR and CUR 2.0) then nightly with the sources of conf/application.conf. The
- * commitment tables are produced for every provider, with their invariants.
+ * What the quick start does, small: generate-sample for every provider (FOCUS, AWS legacy CUR
+ * and CUR 2.0, Azure, GCP, OCI) then nightly with the sources of conf/application.conf. One
+ * cost_daily query shows the four clouds side by side, one row per currency; the commitment
+ * tables are produced for AWS, Azure and GCP, with their invariants.
  */
 class QuickstartCommitmentsTest {
   @TempDir Path work;
@@ -37,7 +38,8 @@ class QuickstartCommitmentsTest {
             "--set", "warehouse=" + work.resolve("wh").toUri(),
             "--set",
             "sources=[{name=focus, format=auto, path=focus}, {name=aws-cur, format=aws-cur-legacy, path=aws-cur},"
-                + " {name=aws-cur2, format=aws-cur2, path=aws-cur2}]"));
+                + " {name=aws-cur2, format=aws-cur2, path=aws-cur2}, {name=azure, format=azure-cost, path=azure},"
+                + " {name=gcp-billing, format=gcp-billing, path=gcp-billing}, {name=oci-cost, format=oci-cost, path=oci-cost}]"));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
@@ -62,7 +64,7 @@ class QuickstartCommitmentsTest {
 
   @Test
   void quickStartProducesTheCommitmentTables() {
-    String[] g = run("generate-sample", "--rows", "2500", "--months", "1", "--seed", "42", "--last-month", "2026-10");
+    String[] g = run("generate-sample", "--providers", "focus,aws,azure,gcp,oci", "--rows", "2500", "--months", "1", "--seed", "42", "--last-month", "2026-10");
     assertEquals("0", g[0], g[2]);
     String[] n = run("nightly");
     assertEquals("0", n[0], n[2]);
@@ -91,10 +93,29 @@ class QuickstartCommitmentsTest {
     for (Row r : monthly.select("ServiceProviderName").distinct().collectAsList()) {
       providers.add(r.getString(0));
     }
-    // The sample's AWS (FOCUS and CUR) and GCP accounts hold commitments; its Azure account none.
-    assertEquals(Set.of("AWS", "Google Cloud"), providers, "one table across providers");
-    assertEquals(inventory.count(), monthly.select("BillingAccountId", "CommitmentDiscountId", "BillingCurrency").distinct().count(),
-        "every commitment with usage is in the inventory (one month loaded)");
+    assertTrue(providers.containsAll(Set.of("AWS", "Microsoft", "Google Cloud")), "one table across providers: " + providers);
+
+    // cost_daily: the four clouds side by side, each row in one currency, and per provider and
+    // currency the same totals as silver summed here (split rows left out, as in gold).
+    Dataset<Row> silver = spark.read().format("delta").load(work.resolve("wh/cost_line_items").toString()).where("AllocatedMethodId IS NULL");
+    Dataset<Row> gold = spark.read().format("delta").load(work.resolve("wh/cost_daily").toString());
+    String[] side = run("sql", "--format", "csv",
+        "SELECT ServiceProviderName, BillingCurrency, SUM(EffectiveCost) AS effective FROM cost_daily GROUP BY ServiceProviderName, BillingCurrency ORDER BY 1, 2");
+    assertEquals("0", side[0], side[2]);
+    Set<String> clouds = new TreeSet<>();
+    for (Row r : gold.select("ServiceProviderName", "BillingCurrency").distinct().collectAsList()) {
+      clouds.add(r.getString(0));
+      String where = "ServiceProviderName = '" + r.getString(0) + "' AND BillingCurrency = '" + r.getString(1) + "'";
+      Frames.assertMoney(Frames.sum(silver.where(where), "EffectiveCost"), Frames.sum(gold.where(where), "EffectiveCost"), where);
+      String csvName = r.getString(0).contains(",") ? "\"" + r.getString(0) + "\"" : r.getString(0);
+      assertTrue(side[1].contains(csvName + "," + r.getString(1) + ","), side[1]);
+    }
+    assertTrue(clouds.containsAll(Set.of("AWS", "Microsoft", "Google Cloud", "Oracle Cloud Infrastructure")), "cost_daily providers: " + clouds);
+    // Every commitment with usage is in the inventory. (The inventory may hold more: an Azure
+    // reservation order's purchase carries the order id, its usage the reservation id.)
+    assertEquals(0, monthly.select("BillingAccountId", "CommitmentDiscountId", "BillingCurrency").distinct()
+        .except(inventory.select("BillingAccountId", "CommitmentDiscountId", "BillingCurrency")).count(),
+        "every commitment with usage is in the inventory");
     for (Row m : monthly.collectAsList()) {
       String id = m.getAs("CommitmentDiscountId");
       String where = "CommitmentDiscountId = '" + id + "' AND BillingAccountId = '" + m.getAs("BillingAccountId") + "'";
