@@ -57,6 +57,9 @@ final class GenerateSampleCommand implements Callable<Integer> {
   @Option(names = "--providers", split = ",", paramLabel = "NAME[,NAME...]", description = "Which exports to write: focus, aws, azure, gcp, oci (default: focus,aws; the quick start asks for all five). --rows is shared among them.")
   List<String> providers = new java.util.ArrayList<>(List.of("focus", "aws"));
 
+  @Option(names = "--aws-layouts", split = ",", paramLabel = "LAYOUT[,LAYOUT...]", description = "Which AWS layouts to write: legacy-csv, legacy-parquet, cur2 (default: all). The aws share of --rows is shared among them.")
+  List<String> awsLayouts = new java.util.ArrayList<>(AwsCurSampleGenerator.LAYOUTS);
+
   @Override
   public Integer call() throws IOException {
     if (rows < 1 || months < 1) {
@@ -78,6 +81,11 @@ final class GenerateSampleCommand implements Callable<Integer> {
         throw Errors.usage("--providers: unknown '" + p + "'; choose from " + PROVIDERS);
       }
     }
+    for (String l : awsLayouts) {
+      if (!AwsCurSampleGenerator.LAYOUTS.contains(l)) {
+        throw Errors.usage("--aws-layouts: unknown '" + l + "'; choose from " + AwsCurSampleGenerator.LAYOUTS);
+      }
+    }
     long share = Math.max(1, rows / wanted.size());
     var spark = Sessions.get(config);
     if (wanted.contains("focus")) {
@@ -87,8 +95,8 @@ final class GenerateSampleCommand implements Callable<Integer> {
     }
     if (wanted.contains("aws")) {
       AwsCurSampleGenerator.Result r =
-          AwsCurSampleGenerator.generate(spark, new AwsCurSampleGenerator.Options(share, months, seed, target, last));
-      progress.step("generate", "aws: " + r.rowsWritten() + " rows of legacy CUR (CSV with a restated assembly, Parquet) and CUR 2.0 under " + target + "/aws-cur and " + target + "/aws-cur2");
+          AwsCurSampleGenerator.generate(spark, new AwsCurSampleGenerator.Options(share, months, seed, target, last, awsLayouts));
+      progress.step("generate", "aws: " + r.rowsWritten() + " rows (" + String.join(", ", awsLayouts) + ") under " + target + "/aws-cur and " + target + "/aws-cur2");
     }
     if (wanted.contains("gcp")) {
       GcpBillingSampleGenerator.Result r =

@@ -63,7 +63,23 @@ import org.apache.spark.sql.types.StructType;
 public final class AwsCurSampleGenerator {
   private AwsCurSampleGenerator() {}
 
-  public record Options(long rows, int months, long seed, String out, YearMonth lastMonth) {}
+  /**
+   * @param layouts which of {@link #LAYOUTS} to write; the row budget is shared among them
+   */
+  public record Options(long rows, int months, long seed, String out, YearMonth lastMonth,
+      List<String> layouts) {
+    public Options {
+      layouts = List.copyOf(layouts);
+      if (layouts.isEmpty() || !LAYOUTS.containsAll(layouts)) {
+        throw new IllegalArgumentException("layouts must be some of " + LAYOUTS + ", got " + layouts);
+      }
+    }
+
+    /** All three layouts. */
+    public Options(long rows, int months, long seed, String out, YearMonth lastMonth) {
+      this(rows, months, seed, out, lastMonth, LAYOUTS);
+    }
+  }
 
   /** Independent expected figures, computed in plain Java while generating (BigDecimal, exact). */
   public record PeriodTotals(
@@ -688,13 +704,15 @@ public final class AwsCurSampleGenerator {
     Run run = new Run(spark, fs, out);
 
     SplittableRandom master = new SplittableRandom(o.seed());
-    List<Fleet> fleets = List.of(
+    List<Fleet> allFleets = List.of(
         new Fleet(master.split(), LEGACY_CSV, "582916304718", "Acme Retail", "costlake-cur",
             "All Upfront", BigDecimal.ONE, false, true),
         new Fleet(master.split(), LEGACY_PARQUET, "694027315829", "Acme Media",
             "costlake-cur-parquet", "Partial Upfront", new BigDecimal("0.5"), false, false),
         new Fleet(master.split(), CUR2, "705138426930", "Acme Labs", "costlake-cur2",
             "No Upfront", BigDecimal.ZERO, true, false));
+    // Fleets are always built (the seed splits stay the same), then filtered to the layouts asked.
+    List<Fleet> fleets = allFleets.stream().filter(f -> o.layouts().contains(f.layout)).toList();
     YearMonth first = o.lastMonth().minusMonths(o.months() - 1L);
     YearMonth last = o.lastMonth();
     int slots = o.months() * fleets.size();

@@ -105,24 +105,41 @@ public final class AwsCurNormalizer {
     if (c.productMap) {
       df = df.withColumn("x__product", from_json(c.text("product"), MAP));
     }
-    Column type = c.text("line_item_line_item_type");
+    // Inputs read by many rules are cleaned once, into columns of their own: built as Java
+    // expressions they would be inlined dozens of times into one huge plan (slow to optimize,
+    // generated code too large to compile). Spark keeps a projection apart when collapsing it
+    // would repeat a non-trivial expression.
+    df =
+        df.select(
+            col("*"),
+            c.text("line_item_line_item_type").as("x__type"),
+            c.num("line_item_unblended_cost").as("x__unblended"),
+            c.text("savings_plan_savings_plan_a_r_n").as("x__spArn"),
+            c.text("reservation_reservation_a_r_n").as("x__riArn"),
+            c.text("line_item_operation").as("x__operation"),
+            c.text("line_item_usage_type").as("x__usageType"));
+    Column type = col("x__type");
     Column isRecurringFee = type.isin("SavingsPlanRecurringFee", "RIFee");
     df = df.withColumn(PART, explode(when(isRecurringFee, array(lit(0), lit(1))).otherwise(array(lit(0)))));
     Column part1 = col(PART).equalTo(1);
 
     Column zero = lit(0).cast(Focus.DECIMAL);
-    Column unblended = c.num("line_item_unblended_cost");
-    Column spArn = c.text("savings_plan_savings_plan_a_r_n");
-    Column riArn = c.text("reservation_reservation_a_r_n");
-    Column operation = c.text("line_item_operation");
-    Column usageType = c.text("line_item_usage_type");
+    Column unblended = col("x__unblended");
+    Column spArn = col("x__spArn");
+    Column riArn = col("x__riArn");
+    Column operation = col("x__operation");
+    Column usageType = col("x__usageType");
     boolean hasNet = c.has("line_item_net_unblended_cost");
 
-    Column amortized = amortized(c, type, unblended, spArn, riArn, false);
-    Column netAmortized =
-        hasNet
-            ? amortized(c, type, coalesce(c.num("line_item_net_unblended_cost"), unblended), spArn, riArn, true)
-            : amortized;
+    df =
+        df.withColumn("x__amortized", amortized(c, type, unblended, spArn, riArn, false))
+            .withColumn(
+                "x__netAmortized",
+                hasNet
+                    ? amortized(c, type, coalesce(c.num("line_item_net_unblended_cost"), unblended), spArn, riArn, true)
+                    : col("x__amortized"));
+    Column amortized = col("x__amortized");
+    Column netAmortized = col("x__netAmortized");
 
     Column isSp = type.startsWith("SavingsPlan").or(type.equalTo("Refund").and(spArn.isNotNull()));
     Column isRi = type.isin("DiscountedUsage", "RIFee").or(type.equalTo("Fee").and(riArn.isNotNull()));
@@ -134,13 +151,16 @@ public final class AwsCurNormalizer {
     Column isSpot = usageType.contains("SpotUsage").or(c.text("pricing_term").equalTo("Spot"));
     Column covered = type.isin("SavingsPlanCoveredUsage", "DiscountedUsage");
 
-    Column category =
-        when(part1, lit("Usage"))
-            .when(isPurchase, lit("Purchase"))
-            .when(type.equalTo("Tax"), lit("Tax"))
-            .when(type.equalTo("Credit").or(type.isin(DISCOUNT_TYPES.toArray())), lit("Credit"))
-            .when(type.equalTo("Refund"), lit("Credit"))
-            .otherwise(lit("Usage"));
+    df =
+        df.withColumn(
+            "x__category",
+            when(part1, lit("Usage"))
+                .when(isPurchase, lit("Purchase"))
+                .when(type.equalTo("Tax"), lit("Tax"))
+                .when(type.equalTo("Credit").or(type.isin(DISCOUNT_TYPES.toArray())), lit("Credit"))
+                .when(type.equalTo("Refund"), lit("Credit"))
+                .otherwise(lit("Usage")));
+    Column category = col("x__category");
     Column frequency =
         when(part1, lit("Usage-Based"))
             .when(isRecurringFee, lit("Recurring"))
@@ -339,7 +359,7 @@ public final class AwsCurNormalizer {
       }
     }
     reasons.add(when(c.text("line_item_line_item_type").isNull(), lit(Quarantine.MISSING_REQUIRED + ":line_item_line_item_type")));
-    return functions.array_compact(array(reasons.toArray(new Column[0])));
+    return FocusNormalizer.compactReasons(reasons);
   }
 
   private static Column rawStruct(String[] cols) {

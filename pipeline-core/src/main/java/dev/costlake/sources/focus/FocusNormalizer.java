@@ -1,7 +1,6 @@
 package dev.costlake.sources.focus;
 
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_format;
@@ -184,7 +183,7 @@ public final class FocusNormalizer {
     out.add(extensions(extras).as(Focus.X_EXTENSIONS));
     // Text that was not valid UTF-8 decodes to U+FFFD: quarantine rather than keep mangled values.
     reasons.add(when(rawText(raw, present).contains("\uFFFD"), lit(Quarantine.INVALID_ENCODING)));
-    Column reasonList = array_compact(array(reasons.toArray(new Column[0])));
+    Column reasonList = compactReasons(reasons);
     if (present.contains(PRE_REASONS)) {
       reasonList = functions.concat(col(PRE_REASONS), reasonList);
     }
@@ -197,9 +196,33 @@ public final class FocusNormalizer {
     return raw.select(out.toArray(new Column[0]));
   }
 
+  /**
+   * The non-null entries of {@code reasons} (each {@code when(condition, code)}), in order, as an
+   * array. Built with {@code concat} of one-element or empty arrays rather than {@code
+   * array_compact}: that is a higher-order function, which Spark cannot compile, so every reason
+   * condition under it (dozens of parses per row) would be evaluated interpreted, row by row.
+   */
+  public static Column compactReasons(List<Column> reasons) {
+    Column none = array().cast(DataTypes.createArrayType(DataTypes.StringType));
+    Column[] parts = new Column[reasons.size()];
+    for (int i = 0; i < parts.length; i++) {
+      Column r = reasons.get(i);
+      parts[i] = when(r.isNotNull(), array(r)).otherwise(none);
+    }
+    return parts.length == 0 ? none : functions.concat(parts);
+  }
+
   private static Column rawText(Dataset<Row> raw, Set<String> present) {
     if (present.contains(RAW)) {
-      return functions.to_json(col(RAW));
+      // The raw struct's text fields joined: the same characters as its JSON, without building JSON
+      // for every row.
+      List<Column> fields = new ArrayList<>();
+      for (org.apache.spark.sql.types.StructField f : ((org.apache.spark.sql.types.StructType) raw.schema().apply(RAW).dataType()).fields()) {
+        if (f.dataType() instanceof org.apache.spark.sql.types.StringType) {
+          fields.add(col(RAW).getField(f.name()));
+        }
+      }
+      return fields.isEmpty() ? lit("") : functions.concat_ws("\u0001", fields.toArray(new Column[0]));
     }
     List<Column> cols = new ArrayList<>();
     for (org.apache.spark.sql.types.StructField f : raw.schema().fields()) {
