@@ -498,7 +498,13 @@ public final class Pipeline {
       long silverVersionAfter = wh.exists(Tables.COST_LINE_ITEMS) ? wh.version(Tables.COST_LINE_ITEMS) : -1;
       // Recorded right after the silver commit, so a crash later in the run loses no history.
       writePeriodVersions(changed, fresh, old, silverVersionBefore, silverVersionAfter);
-      periods.addAll(ownership.refreshSilver()); // re-enrich periods whose owners changed under new rules
+      Set<String> reEnriched = ownership.refreshSilver(); // re-enrich periods whose owners changed under new rules
+      if (!reEnriched.isEmpty()) {
+        periods.addAll(reEnriched);
+        Set<String> marked = new TreeSet<>(goldPending().read());
+        marked.addAll(periods);
+        goldPending().mark(marked);
+      }
 
       long t2 = System.currentTimeMillis();
       pauseIfAsked("quarantine");

@@ -27,6 +27,15 @@ public final class SparkSessions {
   public static Map<String, String> localDefaults() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("spark.ui.enabled", "false");
+    // The status store keeps jobs, stages, tasks and SQL executions for the UI and the status
+    // tracker even with the UI off; a nightly run makes thousands of small stages, so keep only
+    // the latest few and the driver heap stays flat over long runs (and the test JVM's 1 GB).
+    m.put("spark.ui.retainedJobs", "50");
+    m.put("spark.ui.retainedStages", "50");
+    m.put("spark.ui.retainedTasks", "1000");
+    m.put("spark.sql.ui.retainedExecutions", "20");
+    m.put("spark.ui.dagGraph.retainedRootRDDs", "50");
+    m.put("spark.worker.ui.retainedExecutors", "10");
     m.put("spark.sql.shuffle.partitions", "4");
     m.put("spark.default.parallelism", "4");
     m.put("spark.sql.adaptive.enabled", "true");
