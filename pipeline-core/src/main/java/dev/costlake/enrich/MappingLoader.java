@@ -315,7 +315,7 @@ public final class MappingLoader {
           if (trimmed.isEmpty() || trimmed.startsWith("#")) {
             continue;
           }
-          List<String> fields = splitCsv(line);
+          List<String> fields = dev.costlake.sources.LandingFiles.splitCsv(line);
           if (fields == null) {
             throw Errors.mapping(path, "line " + n, "malformed row: unterminated quote");
           }
@@ -333,40 +333,6 @@ public final class MappingLoader {
       throw Errors.mapping(path, "line 1", "malformed header: the file is empty");
     }
     return new RawTable(path, header, lines);
-  }
-
-  /** Splits one CSV line (RFC 4180 quoting within the line); null when a quote is unterminated. */
-  static List<String> splitCsv(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char ch = line.charAt(i);
-      if (quoted) {
-        if (ch == '"') {
-          if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
-            cur.append('"');
-            i++;
-          } else {
-            quoted = false;
-          }
-        } else {
-          cur.append(ch);
-        }
-      } else if (ch == '"') {
-        quoted = true;
-      } else if (ch == ',') {
-        out.add(cur.toString());
-        cur.setLength(0);
-      } else {
-        cur.append(ch);
-      }
-    }
-    if (quoted) {
-      return null;
-    }
-    out.add(cur.toString());
-    return out;
   }
 
   private static String sha256(String s) {

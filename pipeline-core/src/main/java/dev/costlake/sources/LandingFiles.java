@@ -157,7 +157,21 @@ public final class LandingFiles {
     }
   }
 
+  /** A header line's fields, trimmed; an unterminated quote runs to the end of the line. */
   static List<String> splitCsvLine(String line) {
+    List<String> fields = splitCsv(line);
+    if (fields == null) {
+      fields = splitCsv(line + '"');
+    }
+    List<String> out = new ArrayList<>();
+    for (String f : fields) {
+      out.add(f.trim());
+    }
+    return out;
+  }
+
+  /** Splits one CSV line (RFC 4180 quoting within the line); null when a quote is unterminated. */
+  public static List<String> splitCsv(String line) {
     List<String> out = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
     boolean quoted = false;
@@ -177,13 +191,16 @@ public final class LandingFiles {
       } else if (ch == '"') {
         quoted = true;
       } else if (ch == ',') {
-        out.add(cur.toString().trim());
+        out.add(cur.toString());
         cur.setLength(0);
       } else {
         cur.append(ch);
       }
     }
-    out.add(cur.toString().trim());
+    if (quoted) {
+      return null;
+    }
+    out.add(cur.toString());
     return out;
   }
 }
