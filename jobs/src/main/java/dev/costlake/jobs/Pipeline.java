@@ -515,10 +515,12 @@ public final class Pipeline {
       Set<String> readPeriodsForGold = new TreeSet<>();
       fresh.keySet().forEach(u -> readPeriodsForGold.add(u.period()));
       periods.addAll(goldOutOfStep(readPeriodsForGold));
-      Set<String> pending = goldPending().read();
-      if (!pending.isEmpty()) {
-        ctx.progress().step("gold", "an earlier run left gold unfinished for periods " + pending + "; rebuilding them too");
-        periods.addAll(pending);
+      // Pending marks of this run's own periods were set above; the rest an earlier run left.
+      Set<String> leftover = new TreeSet<>(goldPending().read());
+      leftover.removeAll(periods);
+      if (!leftover.isEmpty()) {
+        ctx.progress().step("gold", "an earlier run left gold unfinished for periods " + leftover + "; rebuilding them too");
+        periods.addAll(leftover);
       }
       buildGold(periods);
 

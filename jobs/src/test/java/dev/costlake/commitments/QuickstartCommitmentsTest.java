@@ -18,6 +18,8 @@ import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,10 +27,21 @@ import org.junit.jupiter.api.io.TempDir;
  * What the quick start does, small: generate-sample for every provider (FOCUS, AWS legacy CUR
  * and CUR 2.0, Azure, GCP, OCI) then nightly with the sources of conf/application.conf. One
  * cost_daily query shows the four clouds side by side, one row per currency; the commitment
- * tables are produced for AWS, Azure and GCP, with their invariants.
+ * tables are produced for AWS, Azure and GCP, with their invariants. Runs compiled (whole-stage
+ * code generation), as production does: every provider's normalizer goes through that path here.
  */
 class QuickstartCommitmentsTest {
   @TempDir Path work;
+
+  @BeforeAll
+  static void compiled() {
+    TestSpark.compiled();
+  }
+
+  @AfterAll
+  static void interpreted() {
+    TestSpark.interpreted();
+  }
 
   private String[] run(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
