@@ -438,7 +438,11 @@ public final class Pipeline {
         } else {
           String units = b.affectedKeys().isEmpty() ? "false" : UNIT_KEY_SQL + " IN (" + quoted(b.affectedKeys()) + ")";
           inScopeSql.add("(" + src + " AND (size(" + Quarantine.REASONS + ") > 0 OR " + units + "))");
-          silverScopeSql.add("(" + src + " AND " + units + ")");
+          // The periods too, on the partition column: reading the table's fingerprints of a
+          // restated period then reads that period's files only, not the whole source.
+          String periodsIn =
+              b.affectedKeys().isEmpty() ? "false" : Focus.X_BILLING_PERIOD + " IN (" + quoted(periodsOf(b.affectedKeys())) + ")";
+          silverScopeSql.add("(" + src + " AND " + periodsIn + " AND " + units + ")");
           if (!files.isEmpty()) {
             quarantineScopeSql.add("(" + src + " AND " + Focus.X_SOURCE_FILE + " IN (" + quoted(files) + "))");
           }

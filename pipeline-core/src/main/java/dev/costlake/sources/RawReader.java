@@ -23,7 +23,8 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Reads landing files as raw text: every column a string exactly as exported, plus lineage
+ * Reads landing files as raw text: every column a string exactly as exported (CUR 2.0 Parquet's
+ * string maps excepted, see {@link #read}), plus lineage
  * ({@code x_SourceFile}, {@code x_SourceRow}: the 1-based data row in the file) and
  * {@value #CORRUPT} holding the raw line of CSV rows whose field count does not match the header.
  * Files with the same column list are read together; groups are unioned by name.
@@ -42,13 +43,18 @@ public final class RawReader {
       key.add(0, enc);
       groups.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
     }
+    // CUR 2.0 Parquet holds product and resource_tags as string maps. When every file is Parquet
+    // they stay maps (the AWS mapping reads them as maps) instead of a JSON round trip per row.
+    boolean keepMaps =
+        FormatDetector.AWS_CUR2.equals(formatTag)
+            && files.stream().allMatch(f -> f.encoding() == SourceFile.Encoding.PARQUET);
     Dataset<Row> out = null;
     for (Map.Entry<List<String>, List<SourceFile>> g : groups.entrySet()) {
       List<SourceFile> group = g.getValue();
       SourceFile.Encoding encoding = group.get(0).encoding();
       Dataset<Row> part =
           encoding == SourceFile.Encoding.PARQUET
-              ? readParquet(spark, group)
+              ? readParquet(spark, group, keepMaps)
               : encoding == SourceFile.Encoding.AVRO || encoding == SourceFile.Encoding.JSON
                   ? readNested(spark, group, encoding)
                   : readCsv(spark, group);
@@ -105,9 +111,9 @@ public final class RawReader {
         .drop("_order");
   }
 
-  private static Dataset<Row> readParquet(SparkSession spark, List<SourceFile> group) {
+  private static Dataset<Row> readParquet(SparkSession spark, List<SourceFile> group, boolean keepMaps) {
     Dataset<Row> df = spark.read().parquet(paths(group));
-    List<Column> cols = asText(df);
+    List<Column> cols = asText(df, keepMaps);
     cols.add(lit(null).cast(DataTypes.StringType).as(CORRUPT));
     cols.add(listingPath(group).as(Focus.X_SOURCE_FILE));
     cols.add(col("_metadata.row_index").plus(1).as(Focus.X_SOURCE_ROW));
@@ -125,7 +131,7 @@ public final class RawReader {
     if (!List.of(df.columns()).contains(CORRUPT)) {
       df = df.withColumn(CORRUPT, lit(null).cast(DataTypes.StringType));
     }
-    List<Column> cols = asText(df.drop(CORRUPT));
+    List<Column> cols = asText(df.drop(CORRUPT), false);
     cols.add(col(CORRUPT));
     cols.add(listingPath(group).as(Focus.X_SOURCE_FILE));
     // Row numbers in file order, as for CSV: partitions of one file are in offset order.
@@ -169,11 +175,18 @@ public final class RawReader {
     }
   }
 
-  /** Every column as text: nested values as JSON, timestamps as ISO-8601 UTC, the rest cast. */
-  private static List<Column> asText(Dataset<Row> df) {
+  /**
+   * Every column as text: nested values as JSON, timestamps as ISO-8601 UTC, the rest cast; with
+   * {@code keepMaps}, string-to-string maps stay maps.
+   */
+  private static List<Column> asText(Dataset<Row> df, boolean keepMaps) {
     List<Column> cols = new ArrayList<>();
     for (StructField f : df.schema().fields()) {
       Column c = col("`" + f.name() + "`");
+      if (keepMaps && isStringMap(f.dataType())) {
+        cols.add(c);
+        continue;
+      }
       Column text =
           f.dataType() instanceof StructType
                   || f.dataType() instanceof org.apache.spark.sql.types.MapType
@@ -185,6 +198,13 @@ public final class RawReader {
       cols.add(text.as(f.name()));
     }
     return cols;
+  }
+
+  /** A map with string keys and string values. */
+  public static boolean isStringMap(org.apache.spark.sql.types.DataType t) {
+    return t instanceof org.apache.spark.sql.types.MapType m
+        && m.keyType() instanceof org.apache.spark.sql.types.StringType
+        && m.valueType() instanceof org.apache.spark.sql.types.StringType;
   }
 
   /**

@@ -57,8 +57,16 @@ public final class AwsCurNormalizer {
     final Map<String, List<String>> tags = new LinkedHashMap<>();
     final boolean productMap;
     final boolean tagMap;
+    /** Raw columns that are maps already (CUR 2.0 Parquet), not JSON text. */
+    final java.util.Set<String> maps = new java.util.HashSet<>();
 
-    Cols(String[] raw) {
+    Cols(org.apache.spark.sql.types.StructType schema) {
+      String[] raw = schema.fieldNames();
+      for (org.apache.spark.sql.types.StructField f : schema.fields()) {
+        if (RawReader.isStringMap(f.dataType())) {
+          maps.add(f.name());
+        }
+      }
       for (String c : raw) {
         String tag = CurColumns.tagKey(c);
         if (tag != null) {
@@ -80,8 +88,20 @@ public final class AwsCurNormalizer {
       if (raw == null) {
         return lit(null).cast(DataTypes.StringType);
       }
-      Column[] cols = raw.stream().map(r -> FocusNormalizer.clean(col("`" + r + "`"))).toArray(Column[]::new);
+      Column[] cols =
+          raw.stream()
+              .map(r -> FocusNormalizer.clean(maps.contains(r) ? functions.to_json(col("`" + r + "`")) : col("`" + r + "`")))
+              .toArray(Column[]::new);
       return cols.length == 1 ? cols[0] : coalesce(cols);
+    }
+
+    /** A map column as a map: the raw map itself when there is one, else parsed from its JSON text. */
+    Column map(String snake) {
+      List<String> raw = bySnake.get(snake);
+      if (raw != null && raw.size() == 1 && maps.contains(raw.get(0))) {
+        return col("`" + raw.get(0) + "`");
+      }
+      return from_json(text(snake), MAP);
     }
 
     Column num(String snake) {
@@ -100,10 +120,10 @@ public final class AwsCurNormalizer {
 
   public static Dataset<Row> normalize(
       Dataset<Row> raw, String sourceName, String runId, Map<String, String> defaults) {
-    Cols c = new Cols(raw.columns());
+    Cols c = new Cols(raw.schema());
     Dataset<Row> df = raw.withColumn("x__Raw", rawStruct(raw.columns()));
     if (c.productMap) {
-      df = df.withColumn("x__product", from_json(c.text("product"), MAP));
+      df = df.withColumn("x__product", c.map("product"));
     }
     // Inputs read by many rules are cleaned once, into columns of their own: built as Java
     // expressions they would be inlined dozens of times into one huge plan (slow to optimize,
@@ -183,6 +203,8 @@ public final class AwsCurNormalizer {
         when(isRi.and(covered.or(part1)), lit("Hours"))
             .when(isSp.and(covered.or(part1)), c.text("line_item_currency_code"));
 
+    // The tags map once, as a column: Tags is its JSON and FOCUS parsing takes the map as is.
+    df = df.withColumn(FocusNormalizer.TAGS_MAP, tags(c));
     Map<String, Column> f = new LinkedHashMap<>();
     f.put(Focus.BilledCost, billed);
     f.put(Focus.EffectiveCost, effective);
@@ -233,7 +255,7 @@ public final class AwsCurNormalizer {
     f.put(Focus.HostProviderName, lit("AWS"));
     f.put(Focus.ServiceProviderName, when(isMarketplace, coalesce(c.text("line_item_legal_entity"), c.product("product_name"))).otherwise(lit("AWS")));
     f.put(Focus.PublisherName, coalesce(c.text("line_item_legal_entity"), lit("Amazon Web Services, Inc.")));
-    f.put(Focus.Tags, tagsJson(c));
+    f.put(Focus.Tags, functions.to_json(col(FocusNormalizer.TAGS_MAP)));
     f.put(Focus.AllocatedMethodId, when(isSplit, operation));
     f.put(Focus.AllocatedResourceId, when(isSplit, c.text("line_item_resource_id")));
 
@@ -267,6 +289,7 @@ public final class AwsCurNormalizer {
     out.add(col(Focus.X_SOURCE_FORMAT));
     out.add(col(PART));
     out.add(col("x__Raw"));
+    out.add(col(FocusNormalizer.TAGS_MAP));
     out.add(preReasons(c).as(FocusNormalizer.PRE_REASONS));
     return FocusNormalizer.normalize(df.select(out.toArray(new Column[0])), sourceName, runId, defaults);
   }
@@ -315,8 +338,8 @@ public final class AwsCurNormalizer {
   private static final org.apache.spark.sql.types.MapType MAP =
       DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
 
-  /** Tags as a FOCUS JSON object: user tags without their {@code user:} / {@code user_} prefix. */
-  private static Column tagsJson(Cols c) {
+  /** Tags as a map (null when none): user tags without their {@code user:} / {@code user_} prefix. */
+  private static Column tags(Cols c) {
     Column map = null;
     if (!c.tags.isEmpty()) {
       List<Column> kv = new ArrayList<>();
@@ -330,15 +353,15 @@ public final class AwsCurNormalizer {
     if (c.tagMap) {
       Column m =
           functions.transform_keys(
-              from_json(c.text("resource_tags"), MAP),
+              c.map("resource_tags"),
               (k, v) -> functions.regexp_replace(k, "^user[:_]", ""));
       map = map == null ? m : functions.map_concat(map, m);
     }
     if (map == null) {
-      return lit(null).cast(DataTypes.StringType);
+      return lit(null).cast(MAP);
     }
     Column kept = functions.map_filter(map, (k, v) -> v.isNotNull());
-    return when(functions.size(kept).gt(0), functions.to_json(kept));
+    return when(functions.size(kept).gt(0), kept);
   }
 
   /** Numbers the amortization reads must parse; a row with text there is quarantined. */

@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
-import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
@@ -63,6 +62,8 @@ public final class FocusNormalizer {
   public static final String PRE_REASONS = "x__PreReasons";
   /** Optional input column: the provider's raw row (a struct), kept for quarantine. */
   public static final String RAW = "x__Raw";
+  /** Optional input column: the tags as a map, when a provider mapping built one (Tags is its JSON). */
+  public static final String TAGS_MAP = "x__TagsMap";
 
   private static final Set<String> LINEAGE =
       Set.of(
@@ -74,7 +75,8 @@ public final class FocusNormalizer {
           Focus.X_PAIRED_SOURCE_ROW,
           RawReader.CORRUPT,
           PRE_REASONS,
-          RAW);
+          RAW,
+          TAGS_MAP);
 
   /**
    * @param raw text rows from {@link RawReader}
@@ -156,11 +158,16 @@ public final class FocusNormalizer {
         when(
             currency.isNotNull().and(functions.not(currency.isin(isoCurrencies()))),
             lit(Quarantine.UNKNOWN_CURRENCY)));
-    Column tagsMap = from_json(parsed.get(Focus.Tags), TAGS_TYPE, Map.of("mode", "PERMISSIVE"));
-    reasons.add(
-        when(
-            parsed.get(Focus.Tags).isNotNull().and(tagsMap.isNull()),
-            lit(Quarantine.INVALID_JSON + ":" + Focus.Tags)));
+    Column tagsMap;
+    if (present.contains(TAGS_MAP)) {
+      tagsMap = col(TAGS_MAP); // Tags was written from this map: no need to parse it back
+    } else {
+      tagsMap = from_json(parsed.get(Focus.Tags), TAGS_TYPE, Map.of("mode", "PERMISSIVE"));
+      reasons.add(
+          when(
+              parsed.get(Focus.Tags).isNotNull().and(tagsMap.isNull()),
+              lit(Quarantine.INVALID_JSON + ":" + Focus.Tags)));
+    }
 
     parsed.forEach((name, value) -> out.add(value.as(name)));
     out.add(lit(sourceName).as(Focus.X_SOURCE_NAME));
@@ -220,6 +227,9 @@ public final class FocusNormalizer {
       for (org.apache.spark.sql.types.StructField f : ((org.apache.spark.sql.types.StructType) raw.schema().apply(RAW).dataType()).fields()) {
         if (f.dataType() instanceof org.apache.spark.sql.types.StringType) {
           fields.add(col(RAW).getField(f.name()));
+        } else if (RawReader.isStringMap(f.dataType())) { // a map kept as a map: its keys and values
+          fields.add(functions.map_keys(col(RAW).getField(f.name())));
+          fields.add(functions.map_values(col(RAW).getField(f.name())));
         }
       }
       return fields.isEmpty() ? lit("") : functions.concat_ws("\u0001", fields.toArray(new Column[0]));
@@ -233,16 +243,20 @@ public final class FocusNormalizer {
     return cols.isEmpty() ? lit("") : functions.concat_ws("\u0001", cols.toArray(new Column[0]));
   }
 
+  /** Longest placeholder: longer text is never one, so it is not lower-cased to be compared. */
+  private static final int PLACEHOLDER_MAX = PLACEHOLDERS.stream().mapToInt(String::length).max().orElse(0);
+
   /** Trims and turns placeholder strings into null. */
   public static Column clean(Column c) {
     Column t = trim(c);
-    return when(t.isNull().or(lower(t).isin(PLACEHOLDERS.toArray())), lit(null))
-        .otherwise(t);
+    // The length test first: AND short-circuits, so most values skip the lower-casing copy.
+    Column placeholder = functions.length(t).leq(PLACEHOLDER_MAX).and(lower(t).isin(PLACEHOLDERS.toArray()));
+    return when(t.isNull().or(placeholder), lit(null)).otherwise(t);
   }
 
   /** Maps a value to its canonical spelling ignoring case, spaces, '-' and '_'. */
   static Column canonicalEnum(Column text, List<String> values) {
-    Column key = lower(regexp_replace(text, "[-_ ]", ""));
+    Column key = lower(functions.translate(text, "-_ ", "")); // translate: no regex per row
     Column result = null;
     for (String v : values) {
       String k = v.toLowerCase(Locale.ROOT).replaceAll("[-_ ]", "");
@@ -255,14 +269,34 @@ public final class FocusNormalizer {
     if (extras.isEmpty()) {
       return lit(null).cast(TAGS_TYPE);
     }
-    List<Column> kv = new ArrayList<>();
+    List<Column> entries = new ArrayList<>();
     for (String e : extras) {
-      kv.add(lit(e));
-      kv.add(clean(col("`" + e + "`")));
+      entries.add(clean(col("`" + e + "`")));
     }
-    Column kept =
-        functions.map_filter(functions.map(kv.toArray(new Column[0])), (k, v) -> v.isNotNull());
-    return when(functions.size(kept).gt(0), kept);
+    return nonNullEntries(extras.stream().map(functions::lit).toList(), entries);
+  }
+
+  /**
+   * A map of the entries whose value is not null, or null when none is. Built from {@code concat}
+   * of one-entry-or-empty arrays and {@code map_from_entries}, which Spark compiles, rather than
+   * {@code map_filter}: a higher-order function, evaluated interpreted row by row together with
+   * every expression under it.
+   */
+  public static Column nonNullEntries(List<Column> keys, List<Column> values) {
+    org.apache.spark.sql.types.ArrayType entryArray =
+        DataTypes.createArrayType(
+            DataTypes.createStructType(
+                List.of(
+                    DataTypes.createStructField("key", DataTypes.StringType, false),
+                    DataTypes.createStructField("value", DataTypes.StringType, true))));
+    Column none = array().cast(entryArray);
+    Column[] parts = new Column[keys.size()];
+    for (int i = 0; i < parts.length; i++) {
+      Column v = values.get(i);
+      parts[i] = when(v.isNotNull(), array(functions.struct(keys.get(i).as("key"), v.as("value")))).otherwise(none);
+    }
+    Column all = parts.length == 1 ? parts[0] : functions.concat(parts);
+    return when(functions.size(all).gt(0), functions.map_from_entries(all));
   }
 
   private static Object[] isoCurrencies() {
