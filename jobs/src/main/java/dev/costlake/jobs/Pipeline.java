@@ -356,6 +356,13 @@ public final class Pipeline {
   private void writeBronze(Landed l, Dataset<Row> raw, List<SourceFile> read, List<String> removed, boolean full) {
     String table = Tables.bronze(l.source().name());
     Dataset<Row> rows = raw.withColumn(Focus.X_INGESTION_RUN_ID, lit(ctx.runId()));
+    // Bronze keeps raw text: maps read as maps (CUR 2.0 Parquet) are stored as their JSON, as
+    // they always were, so the table's schema does not depend on how the reader passes them on.
+    for (org.apache.spark.sql.types.StructField f : rows.schema().fields()) {
+      if (RawReader.isStringMap(f.dataType())) {
+        rows = rows.withColumn(f.name(), functions.to_json(col("`" + f.name() + "`")));
+      }
+    }
     if (full || !ctx.warehouse().exists(table)) {
       rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(ctx.warehouse().path(table));
       return;

@@ -3,21 +3,16 @@ package dev.costlake.aws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.costlake.cli.Finops;
 import dev.costlake.generate.AwsCurSampleGenerator;
 import dev.costlake.model.Focus;
+import dev.costlake.testing.Cli;
 import dev.costlake.testing.Frames;
 import dev.costlake.testing.TestSpark;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.YearMonth;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -40,14 +35,12 @@ class AwsGeneratedCurTest {
   String currentManifest;
 
   static String[] run(String... args) {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(1, List.of(
-        "--set", "landing=" + work.resolve("landing").toUri(),
-        "--set", "warehouse=" + work.resolve("wh").toUri(),
-        "--set", "sources=[{name=aws-cur, path=aws-cur}, {name=aws-cur2, format=aws-cur2, path=aws-cur2}]"));
-    int code = Finops.execute(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8), all.toArray(new String[0]));
-    return new String[] {String.valueOf(code), err.toString(StandardCharsets.UTF_8)};
+    // Bronze on: the CUR 2.0 raw rows are also copied, as text, to bronze_aws_cur2.
+    java.util.List<String> more = new java.util.ArrayList<>(java.util.Arrays.asList(args).subList(1, args.length));
+    more.addAll(java.util.List.of("--set", "bronze.enabled=true"));
+    Cli.Result r =
+        Cli.in(work, "[{name=aws-cur, path=aws-cur}, {name=aws-cur2, format=aws-cur2, path=aws-cur2}]", args[0], more.toArray(new String[0]));
+    return new String[] {String.valueOf(r.code()), r.err()};
   }
 
   @BeforeAll
@@ -65,6 +58,14 @@ class AwsGeneratedCurTest {
     String[] r = run("nightly");
     assertEquals("0", r[0], r[1]);
     assertTrue(r[1].contains("superseded assembly"), r[1]);
+  }
+
+  @Test
+  void bronzeKeepsRawRowsAsText() {
+    // CUR 2.0 Parquet's product map is read as a map, but bronze keeps raw text (its JSON).
+    Dataset<Row> bronze = table(dev.costlake.model.Tables.bronze("aws-cur2"));
+    assertEquals(org.apache.spark.sql.types.DataTypes.StringType, bronze.schema().apply("product").dataType());
+    assertTrue(bronze.where("product LIKE '{%'").count() > 0, "product as a JSON object");
   }
 
   private Dataset<Row> table(String name) {

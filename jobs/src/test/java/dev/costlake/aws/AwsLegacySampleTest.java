@@ -3,16 +3,13 @@ package dev.costlake.aws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.costlake.cli.Finops;
 import dev.costlake.model.Focus;
+import dev.costlake.testing.Cli;
 import dev.costlake.testing.Csv;
 import dev.costlake.testing.Frames;
 import dev.costlake.testing.TestSpark;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,17 +38,7 @@ class AwsLegacySampleTest {
     try (InputStream in = getClass().getResourceAsStream(SAMPLE)) {
       rows = Csv.read(in);
     }
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Finops.execute(
-            new PrintStream(new ByteArrayOutputStream()),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            "nightly",
-            "--set", "landing=" + work.resolve("landing").toUri(),
-            "--set", "warehouse=" + work.resolve("wh").toUri(),
-            "--set", "sources=[{name=aws, path=aws}]");
-    String log = err.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, log);
+    String log = Cli.in(work, "[{name=aws, path=aws}]", "nightly").ok().err();
     assertTrue(log.contains("detected {aws-cur-legacy/csv=1}"), log);
 
     Dataset<Row> silver = spark.read().format("delta").load(work.resolve("wh/cost_line_items").toString());

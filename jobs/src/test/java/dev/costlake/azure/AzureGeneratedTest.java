@@ -9,6 +9,7 @@ import dev.costlake.generate.AzureSampleGenerator.CommitmentTotals;
 import dev.costlake.generate.AzureSampleGenerator.PeriodTotals;
 import dev.costlake.model.Focus;
 import dev.costlake.quality.Reconciliation;
+import dev.costlake.testing.Cli;
 import dev.costlake.testing.Csv;
 import dev.costlake.testing.Frames;
 import dev.costlake.testing.TestSpark;
@@ -56,17 +57,7 @@ class AzureGeneratedTest {
     spark = TestSpark.get();
     Path landing = work.resolve("landing");
     result = AzureSampleGenerator.generate(spark, new AzureSampleGenerator.Options(600, 2, 7, landing.toUri().toString(), LAST));
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Finops.execute(
-            new PrintStream(new ByteArrayOutputStream()),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            "nightly",
-            "--set", "landing=" + landing.toUri(),
-            "--set", "warehouse=" + work.resolve("wh").toUri(),
-            "--set", "sources=[{name=azure, format=azure-cost, path=azure}]");
-    log = err.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, log);
+    log = Cli.in(work, "[{name=azure, format=azure-cost, path=azure}]", "nightly").ok().err();
   }
 
   private Dataset<Row> table(String name) {

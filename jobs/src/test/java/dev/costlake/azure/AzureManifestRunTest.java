@@ -3,8 +3,8 @@ package dev.costlake.azure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.costlake.cli.Finops;
 import dev.costlake.model.Focus;
+import dev.costlake.testing.Cli;
 import dev.costlake.testing.Csv;
 import dev.costlake.testing.Frames;
 import dev.costlake.testing.TestSpark;
@@ -12,7 +12,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,13 +59,9 @@ class AzureManifestRunTest {
   }
 
   private int nightly(ByteArrayOutputStream err) {
-    return Finops.execute(
-        new PrintStream(new ByteArrayOutputStream()),
-        new PrintStream(err, true, StandardCharsets.UTF_8),
-        "nightly",
-        "--set", "landing=" + work.resolve("landing").toUri(),
-        "--set", "warehouse=" + work.resolve("wh").toUri(),
-        "--set", "sources=[{name=azure, path=azure}]");
+    Cli.Result r = Cli.in(work, "[{name=azure, path=azure}]", "nightly");
+    err.writeBytes(r.err().getBytes(StandardCharsets.UTF_8));
+    return r.code();
   }
 
   @Test

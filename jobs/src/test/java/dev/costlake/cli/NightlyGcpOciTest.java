@@ -4,17 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.costlake.model.Focus;
+import dev.costlake.testing.Cli;
 import dev.costlake.testing.Csv;
 import dev.costlake.testing.Frames;
 import dev.costlake.testing.TestSpark;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -34,14 +31,10 @@ class NightlyGcpOciTest {
   @TempDir Path work;
 
   private String[] finops(String... args) {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(1, List.of(
-        "--set", "landing=" + work.resolve("landing").toUri(),
-        "--set", "warehouse=" + work.resolve("wh").toUri(),
-        "--set", "sources=[{name=gcp-billing, format=gcp-billing, path=gcp-billing}, {name=oci-cost, format=oci-cost, path=oci-cost}]"));
-    int code = Finops.execute(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8), all.toArray(new String[0]));
-    return new String[] {String.valueOf(code), err.toString(StandardCharsets.UTF_8)};
+    Cli.Result r =
+        Cli.in(work, "[{name=gcp-billing, format=gcp-billing, path=gcp-billing}, {name=oci-cost, format=oci-cost, path=oci-cost}]",
+            args[0], java.util.Arrays.copyOfRange(args, 1, args.length));
+    return new String[] {String.valueOf(r.code()), r.err()};
   }
 
   private Dataset<Row> table(String name) {

@@ -3,15 +3,12 @@ package dev.costlake.commitments;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.costlake.cli.Finops;
 import dev.costlake.generate.AwsCurSampleGenerator;
+import dev.costlake.testing.Cli;
 import dev.costlake.testing.Frames;
 import dev.costlake.testing.TestSpark;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.time.YearMonth;
@@ -44,16 +41,7 @@ class AwsCommitmentsTest {
   void generateAndRun() throws Exception {
     spark = TestSpark.get();
     gen = AwsCurSampleGenerator.generate(spark, new AwsCurSampleGenerator.Options(1500, 2, 23, work.resolve("landing").toUri().toString(), YearMonth.parse("2026-06")));
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Finops.execute(
-            new PrintStream(new ByteArrayOutputStream()),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            "nightly",
-            "--set", "landing=" + work.resolve("landing").toUri(),
-            "--set", "warehouse=" + work.resolve("wh").toUri(),
-            "--set", "sources=[{name=aws-cur, path=aws-cur}, {name=aws-cur2, format=aws-cur2, path=aws-cur2}]");
-    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+    Cli.in(work, "[{name=aws-cur, path=aws-cur}, {name=aws-cur2, format=aws-cur2, path=aws-cur2}]", "nightly").ok();
   }
 
   private Dataset<Row> table(String name) {

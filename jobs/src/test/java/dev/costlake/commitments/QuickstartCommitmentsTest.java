@@ -3,13 +3,10 @@ package dev.costlake.commitments;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.costlake.cli.Finops;
+import dev.costlake.testing.Cli;
 import dev.costlake.testing.Frames;
 import dev.costlake.testing.TestSpark;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,23 +41,15 @@ class QuickstartCommitmentsTest {
   }
 
   private String[] run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(
-        List.of(
-            "--set", "landing=" + work.resolve("landing").toUri(),
-            "--set", "warehouse=" + work.resolve("wh").toUri(),
-            "--set",
-            "sources=[{name=focus, format=auto, path=focus}, {name=aws-cur, format=aws-cur-legacy, path=aws-cur},"
+    Cli.Result r =
+        Cli.in(
+            work,
+            "[{name=focus, format=auto, path=focus}, {name=aws-cur, format=aws-cur-legacy, path=aws-cur},"
                 + " {name=aws-cur2, format=aws-cur2, path=aws-cur2}, {name=azure, format=azure-cost, path=azure},"
-                + " {name=gcp-billing, format=gcp-billing, path=gcp-billing}, {name=oci-cost, format=oci-cost, path=oci-cost}]"));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Finops.execute(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            all.toArray(new String[0]));
-    return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+                + " {name=gcp-billing, format=gcp-billing, path=gcp-billing}, {name=oci-cost, format=oci-cost, path=oci-cost}]",
+            args[0],
+            java.util.Arrays.copyOfRange(args, 1, args.length));
+    return new String[] {String.valueOf(r.code()), r.out(), r.err()};
   }
 
   private static String notebook() {

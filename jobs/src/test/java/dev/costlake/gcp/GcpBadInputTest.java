@@ -3,13 +3,11 @@ package dev.costlake.gcp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.costlake.cli.Finops;
 import dev.costlake.model.Focus;
+import dev.costlake.testing.Cli;
 import dev.costlake.testing.Frames;
 import dev.costlake.testing.TestSpark;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,14 +43,7 @@ class GcpBadInputTest {
     try (OutputStream os = new GZIPOutputStream(Files.newOutputStream(dir.resolve("part-1.json.gz")))) {
       os.write((String.join("\n", lines.subList(3, 5)) + "\n").getBytes(StandardCharsets.UTF_8));
     }
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Finops.execute(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8),
-        "nightly",
-        "--set", "landing=" + work.resolve("landing").toUri(),
-        "--set", "warehouse=" + work.resolve("wh").toUri(),
-        "--set", "sources=[{name=gcp, path=gcp}]");
-    String log = err.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, log);
+    String log = Cli.in(work, "[{name=gcp, path=gcp}]", "nightly").ok().err();
     assertTrue(log.contains("gcp-billing/json=2"), log);
     var spark = TestSpark.get();
     Dataset<Row> silver = spark.read().format("delta").load(work.resolve("wh/cost_line_items").toString());

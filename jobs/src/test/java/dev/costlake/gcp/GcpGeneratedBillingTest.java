@@ -3,16 +3,13 @@ package dev.costlake.gcp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.costlake.cli.Finops;
 import dev.costlake.generate.GcpBillingSampleGenerator;
 import dev.costlake.model.Focus;
 import dev.costlake.sources.gcp.GcpBillingNormalizer;
+import dev.costlake.testing.Cli;
 import dev.costlake.testing.Frames;
 import dev.costlake.testing.TestSpark;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.YearMonth;
 import java.util.Set;
@@ -41,14 +38,7 @@ class GcpGeneratedBillingTest {
   void generateAndRun() throws Exception {
     spark = TestSpark.get();
     gen = GcpBillingSampleGenerator.generate(spark, new GcpBillingSampleGenerator.Options(1500, 2, 7, work.resolve("landing").toUri().toString(), YearMonth.parse("2026-01")));
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Finops.execute(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8),
-        "nightly",
-        "--set", "landing=" + work.resolve("landing").toUri(),
-        "--set", "warehouse=" + work.resolve("wh").toUri(),
-        "--set", "sources=[{name=gcp, format=gcp-billing, path=gcp-billing}]");
-    log = err.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, log);
+    log = Cli.in(work, "[{name=gcp, format=gcp-billing, path=gcp-billing}]", "nightly").ok().err();
   }
 
   private Dataset<Row> table(String name) {

@@ -3,17 +3,14 @@ package dev.costlake.oci;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.costlake.cli.Finops;
 import dev.costlake.generate.OciSampleGenerator;
 import dev.costlake.model.Focus;
+import dev.costlake.testing.Cli;
 import dev.costlake.testing.Csv;
 import dev.costlake.testing.Frames;
 import dev.costlake.testing.TestSpark;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.YearMonth;
@@ -21,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,15 +28,7 @@ class OciCostReportTest {
   @TempDir Path work;
 
   private String nightly(String sources) {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Finops.execute(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8),
-        "nightly",
-        "--set", "landing=" + work.resolve("landing").toUri(),
-        "--set", "warehouse=" + work.resolve("wh").toUri(),
-        "--set", "sources=" + sources);
-    String log = err.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, log);
-    return log;
+    return Cli.in(work, sources, "nightly").ok().err();
   }
 
   private Dataset<Row> table(String name) {

@@ -3,13 +3,12 @@ package dev.costlake.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.costlake.cli.Finops;
+import dev.costlake.testing.Cli;
 import dev.costlake.testing.Frames;
 import dev.costlake.testing.TestSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -134,12 +133,9 @@ class BadInputCatalogueTest {
   }
 
   static String[] run(Path landing, Path wh) {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Finops.execute(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8),
-            "nightly", "--set", "landing=" + landing.toUri(), "--set", "warehouse=" + wh.toUri(),
-            "--set", "sources=[{name=cat, path=cat}]");
-    return new String[] {String.valueOf(code), err.toString(StandardCharsets.UTF_8)};
+    Cli.Result r =
+        Cli.run("nightly", "--set", "landing=" + landing.toUri(), "--set", "warehouse=" + wh.toUri(), "--set", "sources=[{name=cat, path=cat}]");
+    return new String[] {String.valueOf(r.code()), r.err()};
   }
 
   private Dataset<Row> table(String name) {

@@ -3,15 +3,14 @@ package dev.costlake.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.costlake.cli.Finops;
 import dev.costlake.io.WarehouseLock;
+import dev.costlake.testing.Cli;
 import dev.costlake.testing.Frames;
 import dev.costlake.testing.TestSpark;
 import io.delta.tables.DeltaTable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -66,21 +65,8 @@ class IncrementalRunTest {
   }
 
   static String[] run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    List<String> all = new java.util.ArrayList<>(List.of(args));
-    all.addAll(
-        1,
-        List.of(
-            "--set", "landing=" + work.resolve("landing").toUri(),
-            "--set", "warehouse=" + work.resolve("wh").toUri(),
-            "--set", "sources=[{name=focus, path=focus}]"));
-    int code =
-        Finops.execute(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            all.toArray(new String[0]));
-    return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+    Cli.Result r = Cli.in(work, "[{name=focus, path=focus}]", args[0], java.util.Arrays.copyOfRange(args, 1, args.length));
+    return new String[] {String.valueOf(r.code()), r.out(), r.err()};
   }
 
   private Dataset<Row> table(String name) {
