@@ -95,7 +95,12 @@ public final class TagCompliance implements GoldStep {
     Ownership.LoadedRule tagRule =
         o.rules().stream().filter(r -> r.rule().type() == OwnershipConfig.RuleType.TAG).findFirst().orElse(null);
     Column tags = col(Focus.X_TAGS_MAP);
+    // Each line's presence and validity per required key, as flag columns; lines are summed by
+    // (keys, taggable, flags) first, so the per-key explode and the money sums run over groups,
+    // not over every line times the number of keys.
+    List<Column> flags = new ArrayList<>();
     List<Column> checks = new ArrayList<>();
+    int i = 0;
     for (String key : c.requiredTags()) {
       String dim = OwnershipConfig.dimension(key);
       Column present;
@@ -110,15 +115,38 @@ public final class TagCompliance implements GoldStep {
         present = TagValues.present(List.of(key), tags);
         valid = present;
       }
-      checks.add(functions.struct(lit(key).as(TAG_KEY), present.isNotNull().as("present"), valid.isNotNull().as("valid")));
+      flags.add(present.isNotNull().as("_p" + i));
+      flags.add(valid.isNotNull().as("_v" + i));
+      checks.add(functions.struct(lit(key).as(TAG_KEY), col("_p" + i).as("present"), col("_v" + i).as("valid")));
+      i++;
     }
     Column zero = lit(0).cast(Focus.DECIMAL);
-    Column cost = col(Focus.EffectiveCost);
+    List<Column> groupKeys = new ArrayList<>();
+    for (String k : KEYS) {
+      if (!k.equals(TAG_KEY)) {
+        groupKeys.add(col(k));
+      }
+    }
+    List<Column> select = new ArrayList<>(groupKeys);
+    select.add(taggable(c).as("_taggable"));
+    select.addAll(flags);
+    select.add(col(Focus.EffectiveCost));
+    Dataset<Row> lines = CostDaily.countable(silver).select(select.toArray(new Column[0]));
+    List<Column> byFlags = new ArrayList<>(groupKeys);
+    byFlags.add(col("_taggable"));
+    for (int k = 0; k < i; k++) {
+      byFlags.add(col("_p" + k));
+      byFlags.add(col("_v" + k));
+    }
+    Dataset<Row> grouped =
+        lines.groupBy(byFlags.toArray(new Column[0]))
+            .agg(sum(col(Focus.EffectiveCost)).as("_cost"), count(lit(1)).as("_lines"));
+    Column cost = col("_cost");
     Column isTaggable = col("_taggable");
     Column valid = isTaggable.and(col("_check.valid"));
+    Column noLines = lit(0L);
     Dataset<Row> rows =
-        CostDaily.countable(silver)
-            .withColumn("_taggable", taggable(c))
+        grouped
             .withColumn(
                 "_check",
                 functions.explode(
@@ -134,8 +162,8 @@ public final class TagCompliance implements GoldStep {
                 sum(when(valid, cost).otherwise(zero)).as(COMPLIANT),
                 sum(when(isTaggable.and(col("_check.present")).and(functions.not(col("_check.valid"))), cost).otherwise(zero)).as(INVALID),
                 sum(when(isTaggable.and(functions.not(col("_check.present"))), cost).otherwise(zero)).as(MISSING),
-                count(when(isTaggable, lit(1))).as(TAGGABLE_LINES),
-                count(when(valid, lit(1))).as(COMPLIANT_LINES));
+                sum(when(isTaggable, col("_lines")).otherwise(noLines)).as(TAGGABLE_LINES),
+                sum(when(valid, col("_lines")).otherwise(noLines)).as(COMPLIANT_LINES));
     return g.withColumn(BASIS, lit(Focus.EffectiveCost))
         .withColumn(COMPLIANCE, when(col(TAGGABLE).gt(0), AllocationCoverage.ratio(col(COMPLIANT), col(TAGGABLE))))
         .withColumn(DEFINITION, lit(definition(c)));
