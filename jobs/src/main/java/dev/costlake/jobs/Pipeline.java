@@ -251,7 +251,7 @@ public final class Pipeline {
         try {
           units = probe.select(Focus.BillingAccountId, Focus.X_BILLING_PERIOD).distinct().collectAsList();
         } catch (Exception e) { // Spark throws its checked SparkException unchecked
-          throw Errors.unreadableFile(failedFile(e), rootMessage(e), e);
+          throw readFailure(e);
         }
         for (Row r : units) {
           if (!r.isNullAt(0) && !r.isNullAt(1)) {
@@ -413,7 +413,11 @@ public final class Pipeline {
       normalized = normalized == null ? n : normalized.unionByName(n);
     }
     if (normalized != null) {
-      normalized = normalized.persist(StorageLevel.MEMORY_AND_DISK());
+      // On local disk, not in memory: a file's partition of normalized rows can be larger than
+      // the heap leaves for caching, and an in-memory cache that is being filled holds memory
+      // the aggregations of the same tasks then cannot get (a 10M-row run with a 1 GB heap
+      // failed that way). Written once, read by the per-file counts, fingerprints and writes.
+      normalized = normalized.persist(StorageLevel.DISK_ONLY());
     }
     try {
       // 1. Read everything (and fail, with nothing written, if a file cannot be read).
@@ -662,8 +666,16 @@ public final class Pipeline {
               functions.sum(functions.when(col("_file").equalTo(col(Focus.X_SOURCE_FILE)), col(Focus.BilledCost))).as("billed"))
           .collectAsList();
     } catch (Exception e) { // Spark throws its checked SparkException unchecked
-      throw Errors.unreadableFile(failedFile(e), rootMessage(e), e);
+      throw readFailure(e);
     }
+  }
+
+  /** A failure while reading landing files: out of memory, or a file that cannot be read. */
+  private static RuntimeException readFailure(Exception e) {
+    if (Errors.isOutOfMemory(e)) {
+      return Errors.outOfMemory("reading and normalizing the landing files", e);
+    }
+    return Errors.unreadableFile(failedFile(e), rootMessage(e), e);
   }
 
   private static String failedFile(Throwable e) {

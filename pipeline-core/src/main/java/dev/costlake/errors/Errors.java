@@ -39,6 +39,43 @@ public final class Errors {
         cause);
   }
 
+  /**
+   * Spark ran out of memory during {@code step}: not a problem of the data, so no file is blamed.
+   * Says which settings give it more room.
+   */
+  public static PipelineException outOfMemory(String step, Throwable cause) {
+    return new PipelineException(
+        EXIT_FAILURE,
+        "Out of memory while "
+            + step
+            + " ("
+            + rootMessage(cause)
+            + "). No table was changed. Give the driver more heap (scripts/finops: FINOPS_JAVA_OPTS=-Xmx4g; "
+            + "spark-submit: --driver-memory / --executor-memory), or read fewer files per run "
+            + "(--periods), and run again.",
+        cause);
+  }
+
+  /** True when {@code e} or one of its causes is an out-of-memory error (JVM or Spark's). */
+  public static boolean isOutOfMemory(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof OutOfMemoryError
+          || t.getClass().getSimpleName().equals("SparkOutOfMemoryError")
+          || String.valueOf(t.getMessage()).contains("UNABLE_TO_ACQUIRE_MEMORY")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
   public static PipelineException unknownFormat(String source, String file, String detail) {
     return new PipelineException(
         EXIT_FAILURE,
