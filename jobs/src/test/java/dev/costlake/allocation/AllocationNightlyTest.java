@@ -3,13 +3,10 @@ package dev.costlake.allocation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.costlake.cli.Finops;
 import dev.costlake.generate.FocusSampleGenerator;
+import dev.costlake.testing.Cli;
 import dev.costlake.testing.TestSpark;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.YearMonth;
@@ -48,10 +45,9 @@ class AllocationNightlyTest {
         "--set", "metrics.path=" + METRICS.toAbsolutePath(),
         "--set", "sources=[{name=focus, path=focus}]"));
     all.addAll(List.of(extra));
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int code = Finops.execute(new PrintStream(new ByteArrayOutputStream()), new PrintStream(e, true, StandardCharsets.UTF_8), all.toArray(new String[0]));
-    err = e.toString(StandardCharsets.UTF_8);
-    return code;
+    Cli.Result r = Cli.run(all.toArray(new String[0]));
+    err = r.err();
+    return r.code();
   }
 
   @BeforeAll
@@ -176,11 +172,8 @@ class AllocationNightlyTest {
     assertEquals(2, queries.size(), script);
     List<String> args = new ArrayList<>(List.of("sql", "--set", "warehouse=" + work.resolve("wh").toUri()));
     args.addAll(queries);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int code = Finops.execute(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8), args.toArray(new String[0]));
-    assertEquals(0, code, e.toString(StandardCharsets.UTF_8));
-    assertTrue(out.toString(StandardCharsets.UTF_8).contains("cost_per_active_customer"), out.toString(StandardCharsets.UTF_8));
+    Cli.Result r = Cli.run(args.toArray(new String[0])).ok();
+    assertTrue(r.out().contains("cost_per_active_customer"), r.out());
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.costlake.azure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.costlake.cli.Finops;
 import dev.costlake.generate.AzureSampleGenerator;
 import dev.costlake.generate.AzureSampleGenerator.CommitmentTotals;
 import dev.costlake.generate.AzureSampleGenerator.PeriodTotals;
@@ -13,12 +12,9 @@ import dev.costlake.testing.Cli;
 import dev.costlake.testing.Csv;
 import dev.costlake.testing.Frames;
 import dev.costlake.testing.TestSpark;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.YearMonth;
@@ -146,15 +142,11 @@ class AzureGeneratedTest {
   @Test
   void generateSampleWritesAzureNextToTheOtherProviders() throws IOException {
     Path out = work.resolve("cli-sample");
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Finops.execute(
-            new PrintStream(new ByteArrayOutputStream()),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            "generate-sample", "--providers", "focus,azure", "--rows", "400", "--months", "1", "--last-month", "2026-09",
-            "--out", out.toUri().toString());
-    String log = err.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, log);
+    String log =
+        Cli.run("generate-sample", "--providers", "focus,azure", "--rows", "400", "--months", "1", "--last-month", "2026-09",
+                "--out", out.toUri().toString())
+            .ok()
+            .err();
     assertTrue(log.contains("azure: "), log);
     assertTrue(Files.isDirectory(out.resolve("focus")), "focus still generated");
     assertTrue(!Files.exists(out.resolve("aws-cur")), "aws not asked for");

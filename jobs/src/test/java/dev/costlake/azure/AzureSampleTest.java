@@ -3,19 +3,16 @@ package dev.costlake.azure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.costlake.cli.Finops;
 import dev.costlake.model.Focus;
 import dev.costlake.quality.Reconciliation;
+import dev.costlake.testing.Cli;
 import dev.costlake.testing.Csv;
 import dev.costlake.testing.Frames;
 import dev.costlake.testing.TestSpark;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -63,18 +60,11 @@ class AzureSampleTest {
     land("/external/azure-mca-opencost/test_azure_billing.csv", landing.resolve("samples/mca/test_azure_billing.csv"));
     land(OPENCOST + "values/Template.csv", landing.resolve("samples/nocurrency/Template.csv"));
     land(OPENCOST + "values/MissingBrackets.csv", landing.resolve("samples/nocurrency/MissingBrackets.csv"));
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Finops.execute(
-            new PrintStream(new ByteArrayOutputStream()),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            "nightly",
-            "--set", "landing=" + landing.toUri(),
-            "--set", "warehouse=" + work.resolve("wh").toUri(),
-            // Files without a currency column (OpenCost's values/*.csv) take it from the defaults.
-            "--set", "sources=[{name=ea, path=ea}, {name=samples, format=azure-cost, path=samples, defaults {BillingCurrency=USD}}]");
-    log = err.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, log);
+    // Files without a currency column (OpenCost's values/*.csv) take it from the defaults.
+    log =
+        Cli.in(work, "[{name=ea, path=ea}, {name=samples, format=azure-cost, path=samples, defaults {BillingCurrency=USD}}]", "nightly")
+            .ok()
+            .err();
   }
 
   private void land(String resource, Path target) throws IOException {

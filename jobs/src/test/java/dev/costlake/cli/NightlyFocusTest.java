@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.costlake.model.Focus;
 import dev.costlake.quality.Quarantine;
+import dev.costlake.testing.Cli;
 import dev.costlake.testing.Csv;
 import dev.costlake.testing.Frames;
 import dev.costlake.testing.TestSpark;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,16 +108,8 @@ class NightlyFocusTest {
   }
 
   static String[] run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Finops.execute(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            args);
-    return new String[] {
-      String.valueOf(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)
-    };
+    Cli.Result r = Cli.run(args);
+    return new String[] {String.valueOf(r.code()), r.out(), r.err()};
   }
 
   private Dataset<Row> table(String name) {

@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.costlake.cli.Finops;
+import dev.costlake.testing.Cli;
 import dev.costlake.testing.Frames;
 import dev.costlake.testing.TestSpark;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,12 +59,11 @@ class CrashRecoveryTest {
   }
 
   private int inProcess(Path wh) {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Finops.execute(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8), args(wh).toArray(new String[0]));
-    if (code != 0) {
-      System.err.println(err.toString(StandardCharsets.UTF_8));
+    Cli.Result r = Cli.run(args(wh).toArray(new String[0]));
+    if (r.code() != 0) {
+      System.err.println(r.err());
     }
-    return code;
+    return r.code();
   }
 
   private List<String> args(Path wh) {

@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.costlake.cli.Finops;
+import dev.costlake.testing.Cli;
 import dev.costlake.testing.Frames;
 import dev.costlake.testing.TestSpark;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.sql.Row;
@@ -28,19 +25,12 @@ class GoldPendingTest {
   @TempDir Path work;
 
   private int run(Path metrics, StringBuilder err) {
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int code =
-        Finops.execute(
-            new PrintStream(new ByteArrayOutputStream()),
-            new PrintStream(e, true, StandardCharsets.UTF_8),
-            "nightly",
-            "--set", "landing=" + work.resolve("landing").toUri(),
-            "--set", "warehouse=" + work.resolve("wh").toUri(),
-            "--set", "sources=[{name=focus, path=focus}]",
+    Cli.Result r =
+        Cli.in(work, "[{name=focus, path=focus}]", "nightly",
             "--set", "metrics.path=" + metrics.toAbsolutePath(),
             "--set", "unit-costs=[{name=cost_per_order, metric=orders, scale=1, per=total}]");
-    err.append(e.toString(StandardCharsets.UTF_8));
-    return code;
+    err.append(r.err());
+    return r.code();
   }
 
   @Test

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.costlake.cli.Finops;
+import dev.costlake.testing.Cli;
 import dev.costlake.testing.TestSpark;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -59,9 +56,9 @@ class InvoiceVarianceTest {
             + "B,2026-09,EUR," + billed.get("B").add(new BigDecimal("5.00")).toPlainString() + "\n"
             + "C,2026-09,EUR,10.00\n"
             + "A,2026-08,EUR,99.00\n");
-    ByteArrayOutputStream o = new ByteArrayOutputStream(); // progress goes to stderr
-    exit = Finops.execute(new PrintStream(new ByteArrayOutputStream()), new PrintStream(o, true, StandardCharsets.UTF_8), args(work.resolve("wh"), "invoices.csv"));
-    out = o.toString(StandardCharsets.UTF_8);
+    Cli.Result r = Cli.run(args(work.resolve("wh"), "invoices.csv"));
+    exit = r.code();
+    out = r.err(); // progress goes to stderr
   }
 
   private String[] args(Path wh, String invoices) {
@@ -94,10 +91,9 @@ class InvoiceVarianceTest {
   @Test
   void malformedInvoiceFileStopsTheRunNamingFileAndLine() throws IOException {
     Files.writeString(work.resolve("landing/bad-invoices.csv"), "billing_account_id,billing_period,currency,amount\nA,2026-09,EUR,1.00\nB,Sept 2026,EUR,2.00\n");
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Finops.execute(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8), args(work.resolve("wh-bad"), "bad-invoices.csv"));
-    String msg = err.toString(StandardCharsets.UTF_8);
-    assertEquals(2, code, msg);
+    Cli.Result r = Cli.run(args(work.resolve("wh-bad"), "bad-invoices.csv"));
+    String msg = r.err();
+    assertEquals(2, r.code(), msg);
     assertTrue(msg.contains("bad-invoices.csv line 3") && msg.contains("yyyy-MM"), msg);
   }
 }
