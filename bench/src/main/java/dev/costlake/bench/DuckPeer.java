@@ -1,11 +1,8 @@
 package dev.costlake.bench;
 
-import java.io.BufferedReader;
+import dev.costlake.sources.ReferenceTable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -328,27 +325,10 @@ public final class DuckPeer {
   }
 
   /** The bundled product code → ServiceCategory table, as SQL VALUES. */
-  static String serviceCategories() throws IOException {
+  static String serviceCategories() {
     List<String> rows = new ArrayList<>();
-    try (InputStream in = DuckPeer.class.getResourceAsStream("/reference/aws_service_category.csv")) {
-      if (in == null) {
-        throw new IOException("reference/aws_service_category.csv is not on the classpath");
-      }
-      BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      String line;
-      boolean header = true;
-      while ((line = r.readLine()) != null) {
-        if (line.startsWith("#") || line.isBlank()) {
-          continue;
-        }
-        if (header) {
-          header = false;
-          continue;
-        }
-        String[] p = line.split(",", 2);
-        rows.add("('" + sql(p[0].trim()) + "', '" + sql(p[1].trim()) + "')");
-      }
-    }
+    ReferenceTable.load("/reference/aws_service_category.csv")
+        .forEach((code, category) -> rows.add("('" + sql(code) + "', '" + sql(category) + "')"));
     return String.join(", ", rows);
   }
 

@@ -91,11 +91,7 @@ public final class CommitmentCoverage {
     agg =
         agg.withColumn(COVERAGE_OD, ratio(col(COVERED_OD), col(ELIGIBLE_OD)))
             .withColumn(COVERAGE_EFF, ratio(col(COVERED_EFF), col(ELIGIBLE_EFF)));
-    List<Column> cols = new ArrayList<>();
-    for (String c : columns()) {
-      cols.add(col(c));
-    }
-    return agg.select(cols.toArray(new Column[0]));
+    return agg.select(columns().stream().map(functions::col).toArray(Column[]::new));
   }
 
   public static List<String> columns() {

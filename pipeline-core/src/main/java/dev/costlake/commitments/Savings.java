@@ -115,11 +115,7 @@ public final class Savings {
     agg =
         agg.withColumn(RATE, ratio(col(TOTAL), col(LIST_KNOWN)))
             .withColumn(REASON, reason);
-    List<Column> cols = new ArrayList<>();
-    for (String c : columns()) {
-      cols.add(col(c));
-    }
-    return agg.select(cols.toArray(new Column[0]));
+    return agg.select(columns().stream().map(functions::col).toArray(Column[]::new));
   }
 
   public static List<String> columns() {

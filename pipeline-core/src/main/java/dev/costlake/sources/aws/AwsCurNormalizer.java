@@ -11,12 +11,8 @@ import static org.apache.spark.sql.functions.when;
 import dev.costlake.model.Focus;
 import dev.costlake.quality.Quarantine;
 import dev.costlake.sources.RawReader;
+import dev.costlake.sources.ReferenceTable;
 import dev.costlake.sources.focus.FocusNormalizer;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -396,33 +392,8 @@ public final class AwsCurNormalizer {
     return functions.struct(c.toArray(new Column[0]));
   }
 
-  private static Column categories;
-
   /** AWS product code → FOCUS ServiceCategory, from the bundled reference table. */
-  static synchronized Column serviceCategories() {
-    if (categories == null) {
-      List<Column> kv = new ArrayList<>();
-      try (InputStream in = AwsCurNormalizer.class.getResourceAsStream("/reference/aws_service_category.csv");
-          BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        String line;
-        boolean header = true;
-        while ((line = r.readLine()) != null) {
-          if (line.startsWith("#") || line.isBlank()) {
-            continue;
-          }
-          if (header) {
-            header = false;
-            continue;
-          }
-          String[] p = line.split(",", 2);
-          kv.add(lit(p[0].trim()));
-          kv.add(lit(p[1].trim()));
-        }
-      } catch (IOException e) {
-        throw new IllegalStateException("reference/aws_service_category.csv is missing from the jar", e);
-      }
-      categories = functions.map(kv.toArray(new Column[0]));
-    }
-    return categories;
+  static Column serviceCategories() {
+    return ReferenceTable.map("/reference/aws_service_category.csv");
   }
 }

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.costlake.model.Focus;
 import dev.costlake.quality.Quarantine;
 import dev.costlake.sources.RawReader;
+import dev.costlake.sources.ReferenceTable;
 import dev.costlake.sources.focus.FocusNormalizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.costlake.sources.gcp;
+package dev.costlake.sources;
 
 import static org.apache.spark.sql.functions.lit;
 
@@ -34,7 +34,8 @@ public final class ReferenceTable {
         });
   }
 
-  static Map<String, String> load(String resource) {
+  /** The table's rows in file order (the first of repeated keys wins). */
+  public static Map<String, String> load(String resource) {
     Map<String, String> out = new LinkedHashMap<>();
     try (InputStream in = ReferenceTable.class.getResourceAsStream(resource)) {
       if (in == null) {
