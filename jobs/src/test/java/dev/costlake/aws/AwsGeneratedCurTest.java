@@ -66,6 +66,9 @@ class AwsGeneratedCurTest {
     Dataset<Row> bronze = table(dev.costlake.model.Tables.bronze("aws-cur2"));
     assertEquals(org.apache.spark.sql.types.DataTypes.StringType, bronze.schema().apply("product").dataType());
     assertTrue(bronze.where("product LIKE '{%'").count() > 0, "product as a JSON object");
+    long cur2Rows =
+        gen.periods().stream().filter(p -> p.layout().equals(AwsCurSampleGenerator.CUR2)).mapToLong(AwsCurSampleGenerator.PeriodTotals::rows).sum();
+    assertEquals(cur2Rows, bronze.count(), "every CUR 2.0 row the generator wrote, once");
   }
 
   private Dataset<Row> table(String name) {
