@@ -37,15 +37,35 @@ public final class UnitFingerprint {
         continue;
       }
       Column c = col("`" + f.name() + "`");
-      hashed.add(f.dataType() instanceof MapType ? functions.to_json(c) : c);
+      if (f.dataType() instanceof MapType) { // maps cannot be hashed: their keys and values, in order
+        hashed.add(functions.map_keys(c));
+        hashed.add(functions.map_values(c));
+      } else {
+        hashed.add(c);
+      }
     }
-    Column rowHash = functions.xxhash64(hashed.toArray(new Column[0])).cast(new DecimalType(20, 0));
-    return silverRows
-        .groupBy(col(Focus.X_SOURCE_NAME), col(Focus.BillingAccountId), col(Focus.X_BILLING_PERIOD))
-        .agg(
-            count(lit(1)).as(ROWS),
-            sum(col(Focus.BilledCost)).as(BILLED),
-            sum(col(Focus.EffectiveCost)).as(EFFECTIVE),
-            sum(rowHash).as(HASH));
+    // The sum of the 64-bit row hashes, exactly, in long arithmetic: each hash split into its
+    // high 33 bits (signed) and low 31 bits, summed apart (no overflow below 2^32 rows per unit),
+    // and recombined on the few aggregated rows. A decimal sum would take BigInteger arithmetic
+    // for every row.
+    Column rowHash = functions.xxhash64(hashed.toArray(new Column[0]));
+    Column high = functions.shiftright(rowHash, LOW_BITS);
+    Column low = rowHash.bitwiseAND(lit((1L << LOW_BITS) - 1));
+    Dataset<Row> sums =
+        silverRows
+            .groupBy(col(Focus.X_SOURCE_NAME), col(Focus.BillingAccountId), col(Focus.X_BILLING_PERIOD))
+            .agg(
+                count(lit(1)).as(ROWS),
+                sum(col(Focus.BilledCost)).as(BILLED),
+                sum(col(Focus.EffectiveCost)).as(EFFECTIVE),
+                sum(high).as("_high"),
+                sum(low).as("_low"));
+    DecimalType wide = new DecimalType(38, 0);
+    return sums.withColumn(
+            HASH,
+            col("_high").cast(wide).multiply(lit(1L << LOW_BITS).cast(wide)).plus(col("_low").cast(wide)).cast(wide))
+        .drop("_high", "_low");
   }
+
+  private static final int LOW_BITS = 31;
 }

@@ -278,7 +278,10 @@ public final class AwsCurNormalizer {
         when(isSp, c.text("savings_plan_payment_option")).when(isRi, c.text("pricing_purchase_option")));
 
     List<Column> out = new ArrayList<>();
-    f.forEach((name, value) -> out.add(value.cast(DataTypes.StringType).as(name)));
+    // Amounts stay decimals (FOCUS parsing takes them as they are); the rest is text.
+    f.forEach(
+        (name, value) ->
+            out.add(value.cast(Focus.columns().get(name) == Focus.Kind.DECIMAL ? Focus.DECIMAL : DataTypes.StringType).as(name)));
     out.add(col(RawReader.CORRUPT));
     out.add(col(Focus.X_SOURCE_FILE));
     out.add(col(Focus.X_SOURCE_ROW));

@@ -28,8 +28,11 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.TimestampType;
 
 /**
  * Raw FOCUS text rows (any version 1.0–1.3, columns matched ignoring case) to canonical FOCUS
@@ -116,11 +119,30 @@ public final class FocusNormalizer {
       String name = e.getKey();
       String lower = name.toLowerCase(Locale.ROOT);
       Column text = lit(null).cast(DataTypes.StringType);
-      if (byLower.containsKey(lower)) {
-        text = clean(col("`" + byLower.get(lower) + "`"));
+      String input = byLower.get(lower);
+      DataType inputType = input == null ? null : raw.schema().apply(input).dataType();
+      String dflt = defaultsByLower.get(lower);
+      if (typedInput(e.getValue(), inputType)) {
+        // A provider mapping computed this value with its type (AWS amounts are decimals): no
+        // text round trip. A decimal wider than DECIMAL(30,12) is quarantined as unparsable.
+        DataType target = e.getValue() == Focus.Kind.DECIMAL ? Focus.DECIMAL : DataTypes.TimestampType;
+        Column in = col("`" + input + "`");
+        Column value = in.try_cast(target);
+        Column given = in.isNotNull();
+        if (dflt != null) {
+          value = coalesce(value, lit(dflt).try_cast(target));
+          given = lit(true);
+        }
+        String code = e.getValue() == Focus.Kind.DECIMAL ? Quarantine.UNPARSABLE_NUMBER : Quarantine.UNPARSABLE_TIMESTAMP;
+        reasons.add(when(given.and(value.isNull()), lit(code + ":" + name)));
+        parsed.put(name, value);
+        continue;
       }
-      if (defaultsByLower.containsKey(lower)) {
-        text = coalesce(text, lit(defaultsByLower.get(lower)));
+      if (input != null) {
+        text = clean(col("`" + input + "`"));
+      }
+      if (dflt != null) {
+        text = coalesce(text, lit(dflt));
       }
       Column value;
       switch (e.getValue()) {
@@ -243,14 +265,21 @@ public final class FocusNormalizer {
     return cols.isEmpty() ? lit("") : functions.concat_ws("\u0001", cols.toArray(new Column[0]));
   }
 
+  /** A DECIMAL column given as a decimal, or a TIMESTAMP column as a timestamp: used as it is. */
+  private static boolean typedInput(Focus.Kind kind, DataType type) {
+    return (kind == Focus.Kind.DECIMAL && type instanceof DecimalType)
+        || (kind == Focus.Kind.TIMESTAMP && type instanceof TimestampType);
+  }
+
   /** Longest placeholder: longer text is never one, so it is not lower-cased to be compared. */
   private static final int PLACEHOLDER_MAX = PLACEHOLDERS.stream().mapToInt(String::length).max().orElse(0);
 
   /** Trims and turns placeholder strings into null. */
   public static Column clean(Column c) {
     Column t = trim(c);
-    // The length test first: AND short-circuits, so most values skip the lower-casing copy.
-    Column placeholder = functions.length(t).leq(PLACEHOLDER_MAX).and(lower(t).isin(PLACEHOLDERS.toArray()));
+    // The byte length first (O(1); placeholders are ASCII, so a longer value is none): AND
+    // short-circuits, so most values skip counting characters and the lower-casing copy.
+    Column placeholder = functions.octet_length(t).leq(PLACEHOLDER_MAX).and(lower(t).isin(PLACEHOLDERS.toArray()));
     return when(t.isNull().or(placeholder), lit(null)).otherwise(t);
   }
 

@@ -1,5 +1,8 @@
 package dev.costlake.sources.focus;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,6 +81,26 @@ class FocusNormalizerTest {
         0, new BigDecimal("1234567.123456789012").compareTo(rows.get(1).getAs(Focus.BilledCost)));
     assertEquals(0, new BigDecimal("-150").compareTo(rows.get(1).getAs(Focus.EffectiveCost)));
     assertEquals(0, rows.get(0).<scala.collection.Seq<?>>getAs(Quarantine.REASONS).size());
+  }
+
+  @Test
+  void decimalsGivenAsDecimalsAreTakenAsTheyAreAndTooWideOnesQuarantined() {
+    // A provider mapping hands amounts over as decimals (no text round trip): BilledCost typed.
+    Dataset<Row> typed =
+        raw(good("0", "2.5"), good("0", "1"), good("0", "1"))
+            .withColumn(
+                "BilledCost",
+                when(col(Focus.X_SOURCE_ROW).equalTo(1), lit(new BigDecimal("1234567.123456789012")))
+                    .when(col(Focus.X_SOURCE_ROW).equalTo(2), lit(new BigDecimal("1E+20")))
+                    .cast(DataTypes.createDecimalType(38, 12)));
+    List<Row> rows = FocusNormalizer.normalize(typed, "src", "run1", Map.of()).orderBy(Focus.X_SOURCE_ROW).collectAsList();
+    assertEquals(0, new BigDecimal("1234567.123456789012").compareTo(rows.get(0).getAs(Focus.BilledCost)));
+    assertEquals(0, rows.get(0).getList(rows.get(0).fieldIndex(Quarantine.REASONS)).size());
+    // 10^20 needs 21 integer digits; DECIMAL(30,12) holds 18: quarantined, not truncated.
+    assertNull(rows.get(1).getAs(Focus.BilledCost));
+    assertTrue(rows.get(1).getList(rows.get(1).fieldIndex(Quarantine.REASONS)).contains(Quarantine.UNPARSABLE_NUMBER + ":" + Focus.BilledCost));
+    // A missing decimal is a missing required value, as for text.
+    assertTrue(rows.get(2).getList(rows.get(2).fieldIndex(Quarantine.REASONS)).contains(Quarantine.MISSING_REQUIRED + ":" + Focus.BilledCost));
   }
 
   @Test
