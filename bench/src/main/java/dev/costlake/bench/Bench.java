@@ -39,7 +39,7 @@ public final class Bench {
       """
       usage: scripts/bench [--rows N] [--months N] [--smoke] [--incremental] [--heap SIZE]
                            [--no-peer] [--peer-threads N] [--work DIR] [--results FILE]
-                           [--seed N] [--last-month YYYY-MM] [--conf KEY=VALUE ...]
+                           [--seed N] [--last-month YYYY-MM] [--spark KEY=VALUE ...] [--profile]
         --rows N          CUR 2.0 rows to generate (default 1000000; 10000000 and 50000000 on request)
         --months N        billing periods (default 12)
         --smoke           CI smoke mode: 100000 rows, no incremental scenario; checks, never times
@@ -51,6 +51,8 @@ public final class Bench {
         --work DIR        generated data, warehouses, logs (default bench/target/work)
         --results FILE    JSON results (default <work>/results-<rows>.json)
         --spark KEY=VALUE extra Spark setting for the nightly runs (repeatable)
+        --profile         record the first load with Java Flight Recorder (<work>/logs/*.jfr) and
+                          report where its CPU time goes (parts of the run, kinds of work)
       """;
 
   record Opts(
@@ -65,7 +67,8 @@ public final class Bench {
       int peerThreads,
       Path work,
       Path results,
-      List<String> spark) {}
+      List<String> spark,
+      boolean profile) {}
 
   static Opts parse(String[] args) {
     long rows = 1_000_000;
@@ -81,6 +84,7 @@ public final class Bench {
     Path results = null;
     List<String> spark = new ArrayList<>();
     boolean rowsGiven = false;
+    boolean profile = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -99,6 +103,7 @@ public final class Bench {
         case "--work" -> work = Path.of(value(args, ++i, a));
         case "--results" -> results = Path.of(value(args, ++i, a));
         case "--spark" -> spark.add(value(args, ++i, a));
+        case "--profile" -> profile = true;
         case "-h", "--help" -> throw new Usage(null);
         default -> throw new Usage("unknown option " + a);
       }
@@ -113,7 +118,7 @@ public final class Bench {
       results = work.resolve("results-" + rows + (smoke ? "-smoke" : "") + ".json");
     }
     return new Opts(rows, months, seed, last, smoke, incremental, heap, peer, threads, work.toAbsolutePath(),
-        results.toAbsolutePath(), spark);
+        results.toAbsolutePath(), spark, profile);
   }
 
   private static String value(String[] args, int i, String option) {
@@ -184,11 +189,17 @@ public final class Bench {
       // 1. Full first load, then the peer on the same files.
       Path wh = o.work().resolve("wh-full");
       DuckPeer.deleteRecursively(wh);
-      Timed full = nightly("nightly-full", landing, wh);
+      Timed full = nightly("nightly-full", landing, wh, o.profile());
       List<List<JsonNode>> q = sql(wh, RUNS, SILVER_ROWS, GOLD_TOTALS);
       List<JsonNode> fullRuns = q.get(0);
       Map<String, Object> ours = nightlyReport(full, fullRuns.isEmpty() ? null : fullRuns.get(fullRuns.size() - 1));
       ours.put("silver_rows", q.get(1).get(0).get("n").asLong());
+      if (o.profile() && full.exitCode() == 0) {
+        Path jfr = logs.resolve(full.label() + ".jfr");
+        Map<String, Object> profile = Profile.summarize(jfr);
+        profile.put("recording", jfr.toString());
+        ours.put("profile", profile);
+      }
       result.put("nightly", ours);
       Map<String, Map<String, Object>> ourTotals = totals(q.get(2));
       if (o.peer()) {
@@ -351,7 +362,15 @@ public final class Bench {
     }
 
     Timed nightly(String label, Path landing, Path wh) throws Exception {
+      return nightly(label, landing, wh, false);
+    }
+
+    Timed nightly(String label, Path landing, Path wh, boolean profile) throws Exception {
       List<String> args = new ArrayList<>(finops("-Xmx" + o.heap()));
+      if (profile) { // JVM options go before -cp
+        args.addAll(1, List.of("-XX:FlightRecorderOptions=stackdepth=256",
+            "-XX:StartFlightRecording=filename=" + logs.resolve(label + ".jfr") + ",settings=profile"));
+      }
       args.addAll(List.of("nightly", "--set", "landing=" + landing, "--set", "warehouse=" + wh,
           "--set", "sources=[{name=aws-cur2, format=aws-cur2, path=aws-cur2}]"));
       for (String s : o.spark()) {

@@ -60,6 +60,16 @@ final class Markdown {
           .append(" (CPU time: ").append(inc.get("cpu_restated_over_one_period")).append(" and ")
           .append(inc.get("cpu_restated_over_full_load")).append(")\n");
     }
+    Map<String, Object> nightly = (Map<String, Object>) r.get("nightly");
+    Map<String, Object> profile = nightly == null ? null : (Map<String, Object>) nightly.get("profile");
+    if (profile != null) {
+      sb.append("\nWhere the first load's CPU time goes (").append(profile.get("cpu_samples"))
+          .append(" JFR samples; ").append(profile.get("recording")).append("):\n\n| part of the run | share % |\n|---|---:|\n");
+      ((Map<String, Object>) profile.get("parts_percent")).forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+      sb.append("\n| executor threads: kind of work at the top of the stack | share % of all samples |\n|---|---:|\n");
+      ((Map<String, Object>) profile.get("executor_work_percent")).forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+      sb.append('\n');
+    }
     Object checks = r.get("checks");
     sb.append("checks: ").append(checks instanceof List<?> l ? String.join("; ", l.stream().map(String::valueOf).toList()) : checks).append('\n');
     return sb.toString();
