@@ -465,11 +465,13 @@ public final class Pipeline {
       Dataset<Row> staged = normalized == null ? null : normalized.where(inScope).drop(UNIT_KEY);
 
       // 3. Which units changed: compare content fingerprints of the new rows and the table's.
-      Map<Unit, Row> fresh = fingerprints(staged == null ? null : Quarantine.valid(staged));
+      // The table's first: when it holds none of these units (a first load), every unit read
+      // is new, and the new rows' content hashes (every column of every row) are not needed.
       Map<Unit, Row> old =
           wh.exists(Tables.COST_LINE_ITEMS)
-              ? fingerprints(wh.read(Tables.COST_LINE_ITEMS).where(silverScope))
+              ? fingerprints(wh.read(Tables.COST_LINE_ITEMS).where(silverScope), true)
               : Map.of();
+      Map<Unit, Row> fresh = fingerprints(staged == null ? null : Quarantine.valid(staged), !old.isEmpty());
       Set<Unit> changed = new TreeSet<>();
       Set<Unit> all = new TreeSet<>(fresh.keySet());
       all.addAll(old.keySet());
@@ -709,12 +711,12 @@ public final class Pipeline {
     return c;
   }
 
-  private Map<Unit, Row> fingerprints(Dataset<Row> rows) {
+  private Map<Unit, Row> fingerprints(Dataset<Row> rows, boolean withHash) {
     Map<Unit, Row> out = new TreeMap<>();
     if (rows == null) {
       return out;
     }
-    for (Row r : UnitFingerprint.compute(rows).collectAsList()) {
+    for (Row r : UnitFingerprint.compute(rows, withHash).collectAsList()) {
       out.put(new Unit(r.getString(0), r.getString(1), r.getString(2)), r);
     }
     return out;

@@ -31,6 +31,23 @@ public final class UnitFingerprint {
   public static final String HASH = "content_hash";
 
   public static Dataset<Row> compute(Dataset<Row> silverRows) {
+    return compute(silverRows, true);
+  }
+
+  /**
+   * @param withHash false: {@value #HASH} is null, and only the unit columns and the two costs are
+   *     read (enough when no earlier fingerprint exists to compare with)
+   */
+  public static Dataset<Row> compute(Dataset<Row> silverRows, boolean withHash) {
+    if (!withHash) {
+      return silverRows
+          .groupBy(col(Focus.X_SOURCE_NAME), col(Focus.BillingAccountId), col(Focus.X_BILLING_PERIOD))
+          .agg(
+              count(lit(1)).as(ROWS),
+              sum(col(Focus.BilledCost)).as(BILLED),
+              sum(col(Focus.EffectiveCost)).as(EFFECTIVE),
+              lit(null).cast(new DecimalType(38, 0)).as(HASH));
+    }
     List<Column> hashed = new ArrayList<>();
     for (StructField f : silverRows.schema().fields()) {
       if (f.name().equals(Focus.X_INGESTION_RUN_ID)) {

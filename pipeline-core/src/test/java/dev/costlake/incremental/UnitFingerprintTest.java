@@ -94,4 +94,17 @@ class UnitFingerprintTest {
     BigDecimal retaggedHash = byAccount(rows(retagged)).get("A").getAs(UnitFingerprint.HASH);
     assertNotEquals(0, h.compareTo(retaggedHash));
   }
+
+  @Test
+  void withoutHashTheCountsAndCostsAreTheSameAndTheHashIsNull() {
+    List<Row> input = List.of(row("A", "1.5", "1", "r1", Map.of("team", "x")), row("A", "2", "2.25", "r1", null), row("B", "3", "3", "r1", null));
+    for (Row r : UnitFingerprint.compute(rows(input), false).collectAsList()) {
+      Row full = byAccount(rows(input)).get(r.<String>getAs(Focus.BillingAccountId));
+      assertEquals(full.<Long>getAs(UnitFingerprint.ROWS), r.<Long>getAs(UnitFingerprint.ROWS));
+      assertEquals(0, full.<BigDecimal>getAs(UnitFingerprint.BILLED).compareTo(r.getAs(UnitFingerprint.BILLED)));
+      assertEquals(0, full.<BigDecimal>getAs(UnitFingerprint.EFFECTIVE).compareTo(r.getAs(UnitFingerprint.EFFECTIVE)));
+      org.junit.jupiter.api.Assertions.assertNull(r.getAs(UnitFingerprint.HASH));
+    }
+    assertEquals(new BigDecimal("3.25"), byAccount(rows(input)).get("A").<BigDecimal>getAs(UnitFingerprint.EFFECTIVE).stripTrailingZeros());
+  }
 }
