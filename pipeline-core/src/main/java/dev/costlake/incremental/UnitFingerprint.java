@@ -62,9 +62,9 @@ public final class UnitFingerprint {
       }
     }
     // The sum of the 64-bit row hashes, exactly, in long arithmetic: each hash split into its
-    // high 33 bits (signed) and low 31 bits, summed apart (no overflow below 2^32 rows per unit),
-    // and recombined on the few aggregated rows. A decimal sum would take BigInteger arithmetic
-    // for every row.
+    // high 33 bits (signed) and low 31 bits, summed apart and recombined on the few aggregated
+    // rows. Neither sum can overflow below 2^31 rows per unit (beyond, ANSI arithmetic fails the
+    // run rather than wrap). A decimal sum would take BigInteger arithmetic for every row.
     Column rowHash = functions.xxhash64(hashed.toArray(new Column[0]));
     Column high = functions.shiftright(rowHash, LOW_BITS);
     Column low = rowHash.bitwiseAND(lit((1L << LOW_BITS) - 1));
