@@ -39,49 +39,46 @@ public final class UnitFingerprint {
    *     read (enough when no earlier fingerprint exists to compare with)
    */
   public static Dataset<Row> compute(Dataset<Row> silverRows, boolean withHash) {
-    if (!withHash) {
-      return silverRows
-          .groupBy(col(Focus.X_SOURCE_NAME), col(Focus.BillingAccountId), col(Focus.X_BILLING_PERIOD))
-          .agg(
-              count(lit(1)).as(ROWS),
-              sum(col(Focus.BilledCost)).as(BILLED),
-              sum(col(Focus.EffectiveCost)).as(EFFECTIVE),
-              lit(null).cast(new DecimalType(38, 0)).as(HASH));
+    List<Column> sums = new ArrayList<>();
+    sums.add(sum(col(Focus.BilledCost)).as(BILLED));
+    sums.add(sum(col(Focus.EffectiveCost)).as(EFFECTIVE));
+    if (withHash) {
+      // The sum of the 64-bit row hashes, exactly, in long arithmetic: each hash split into its
+      // high 33 bits (signed) and low 31 bits, summed apart and recombined on the few aggregated
+      // rows. Neither sum can overflow below 2^31 rows per unit (beyond, ANSI arithmetic fails
+      // the run rather than wrap). A decimal sum would take BigInteger arithmetic for every row.
+      Column rowHash = rowHash(silverRows);
+      sums.add(sum(functions.shiftright(rowHash, LOW_BITS)).as("_high"));
+      sums.add(sum(rowHash.bitwiseAND(lit((1L << LOW_BITS) - 1))).as("_low"));
     }
+    DecimalType wide = new DecimalType(38, 0);
+    Column hash =
+        withHash
+            ? col("_high").cast(wide).multiply(lit(1L << LOW_BITS).cast(wide)).plus(col("_low").cast(wide)).cast(wide)
+            : lit(null).cast(wide);
+    return silverRows
+        .groupBy(col(Focus.X_SOURCE_NAME), col(Focus.BillingAccountId), col(Focus.X_BILLING_PERIOD))
+        .agg(count(lit(1)).as(ROWS), sums.toArray(new Column[0]))
+        .withColumn(HASH, hash)
+        .drop("_high", "_low");
+  }
+
+  /** xxhash64 of every column but the run id; maps (which cannot be hashed) as their keys and values. */
+  private static Column rowHash(Dataset<Row> rows) {
     List<Column> hashed = new ArrayList<>();
-    for (StructField f : silverRows.schema().fields()) {
+    for (StructField f : rows.schema().fields()) {
       if (f.name().equals(Focus.X_INGESTION_RUN_ID)) {
         continue;
       }
       Column c = col("`" + f.name() + "`");
-      if (f.dataType() instanceof MapType) { // maps cannot be hashed: their keys and values, in order
+      if (f.dataType() instanceof MapType) {
         hashed.add(functions.map_keys(c));
         hashed.add(functions.map_values(c));
       } else {
         hashed.add(c);
       }
     }
-    // The sum of the 64-bit row hashes, exactly, in long arithmetic: each hash split into its
-    // high 33 bits (signed) and low 31 bits, summed apart and recombined on the few aggregated
-    // rows. Neither sum can overflow below 2^31 rows per unit (beyond, ANSI arithmetic fails the
-    // run rather than wrap). A decimal sum would take BigInteger arithmetic for every row.
-    Column rowHash = functions.xxhash64(hashed.toArray(new Column[0]));
-    Column high = functions.shiftright(rowHash, LOW_BITS);
-    Column low = rowHash.bitwiseAND(lit((1L << LOW_BITS) - 1));
-    Dataset<Row> sums =
-        silverRows
-            .groupBy(col(Focus.X_SOURCE_NAME), col(Focus.BillingAccountId), col(Focus.X_BILLING_PERIOD))
-            .agg(
-                count(lit(1)).as(ROWS),
-                sum(col(Focus.BilledCost)).as(BILLED),
-                sum(col(Focus.EffectiveCost)).as(EFFECTIVE),
-                sum(high).as("_high"),
-                sum(low).as("_low"));
-    DecimalType wide = new DecimalType(38, 0);
-    return sums.withColumn(
-            HASH,
-            col("_high").cast(wide).multiply(lit(1L << LOW_BITS).cast(wide)).plus(col("_low").cast(wide)).cast(wide))
-        .drop("_high", "_low");
+    return functions.xxhash64(hashed.toArray(new Column[0]));
   }
 
   private static final int LOW_BITS = 31;
