@@ -36,6 +36,10 @@ public final class SparkSessions {
     m.put("spark.sql.ui.retainedExecutions", "20");
     m.put("spark.ui.dagGraph.retainedRootRDDs", "50");
     m.put("spark.worker.ui.retainedExecutors", "10");
+    // The normalized rows are staged on local disk (Pipeline): compressed (lz4) they take a
+    // fifth of the space (1M CUR rows: 979 MB -> 213 MB; 50M rows would need about 49 GB
+    // uncompressed), at no measurable cost in time.
+    m.put("spark.rdd.compress", "true");
     m.put("spark.sql.shuffle.partitions", "4");
     m.put("spark.default.parallelism", "4");
     m.put("spark.sql.adaptive.enabled", "true");
