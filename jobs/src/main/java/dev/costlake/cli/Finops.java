@@ -58,6 +58,10 @@ public final class Finops implements Runnable {
             err.println("finops: " + pe.getMessage());
             return pe.exitCode();
           }
+          if (Errors.isOutOfMemory(ex)) {
+            err.println("finops: " + Errors.outOfMemoryDuringRun(ex).getMessage());
+            return Errors.EXIT_FAILURE;
+          }
           err.println("finops: unexpected failure: " + ex);
           ex.printStackTrace(err);
           return Errors.EXIT_FAILURE;

@@ -44,7 +44,7 @@ abstract class PipelineCommand implements Callable<Integer> {
     try (WarehouseLock held = lock.lock()) {
       steps(pipeline);
       return 0;
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // Spark's SparkException is checked in Java but thrown unchecked
       failure = e;
       throw e;
     } finally {

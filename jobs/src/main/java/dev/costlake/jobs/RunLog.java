@@ -45,7 +45,7 @@ public final class RunLog {
     try {
       ctx.warehouse()
           .append(ctx.spark().createDataFrame(List.of(row), SCHEMA), Tables.PIPELINE_RUNS, false);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // also SparkException (checked in Java, thrown unchecked), e.g. after the session died
       ctx.progress().step("run-log", "could not write " + Tables.PIPELINE_RUNS + ": " + e.getMessage());
     }
   }

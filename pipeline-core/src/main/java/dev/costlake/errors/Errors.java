@@ -57,6 +57,21 @@ public final class Errors {
   }
 
   /** True when {@code e} or one of its causes is an out-of-memory error (JVM or Spark's). */
+  /**
+   * Out of memory after the read step, in a write or a gold step: every table is at its last
+   * commit (each write is one atomic commit), and the next run finishes what this one did not.
+   */
+  public static PipelineException outOfMemoryDuringRun(Throwable cause) {
+    return new PipelineException(
+        EXIT_FAILURE,
+        "Out of memory ("
+            + rootMessage(cause)
+            + "). Every table is at its last committed version; the next run finishes what this one did not. "
+            + "Give the driver more heap (scripts/finops: FINOPS_JAVA_OPTS=-Xmx4g; spark-submit: --driver-memory / "
+            + "--executor-memory), or process fewer periods per run (--periods), and run again.",
+        cause);
+  }
+
   public static boolean isOutOfMemory(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof OutOfMemoryError

@@ -20,4 +20,13 @@ class ErrorsTest {
     assertTrue(e.getMessage().startsWith("Out of memory while reading and normalizing the landing files (OutOfMemoryError: Java heap space)"), e.getMessage());
     assertTrue(e.getMessage().contains("FINOPS_JAVA_OPTS") && e.getMessage().contains("No table was changed"), e.getMessage());
   }
+
+  @Test
+  void outOfMemoryAfterTheReadStepSaysTablesAreAtTheirLastCommit() {
+    PipelineException e =
+        Errors.outOfMemoryDuringRun(new RuntimeException("Job aborted", new OutOfMemoryError("Java heap space")));
+    assertEquals(Errors.EXIT_FAILURE, e.exitCode());
+    assertTrue(e.getMessage().startsWith("Out of memory (OutOfMemoryError: Java heap space)"), e.getMessage());
+    assertTrue(e.getMessage().contains("last committed version") && e.getMessage().contains("FINOPS_JAVA_OPTS"), e.getMessage());
+  }
 }
