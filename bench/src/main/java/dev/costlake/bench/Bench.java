@@ -190,6 +190,12 @@ public final class Bench {
       Path wh = o.work().resolve("wh-full");
       DuckPeer.deleteRecursively(wh);
       Timed full = nightly("nightly-full", landing, wh, o.profile());
+      if (full.exitCode() != 0) { // nothing to query or compare: record the failed run and stop
+        Map<String, Object> failed = new LinkedHashMap<>(process(full));
+        failed.put("exit_code", full.exitCode());
+        result.put("nightly", failed);
+        return finish();
+      }
       List<List<JsonNode>> q = sql(wh, RUNS, SILVER_ROWS, GOLD_TOTALS);
       List<JsonNode> fullRuns = q.get(0);
       Map<String, Object> ours = nightlyReport(full, fullRuns.isEmpty() ? null : fullRuns.get(fullRuns.size() - 1));
@@ -211,6 +217,11 @@ public final class Bench {
         incremental(landing);
       }
 
+      return finish();
+    }
+
+    /** Writes the JSON and Markdown results; 0 when every check held, else 1. */
+    int finish() throws IOException {
       result.put("ended_at", Instant.now().toString());
       result.put("checks", problems.isEmpty() ? "OK" : problems);
       Files.createDirectories(o.results().getParent());
