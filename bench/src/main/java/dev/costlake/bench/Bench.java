@@ -203,7 +203,7 @@ public final class Bench {
       if (o.profile() && full.exitCode() == 0) {
         Path jfr = logs.resolve(full.label() + ".jfr");
         Map<String, Object> profile = Profile.summarize(jfr);
-        profile.put("recording", jfr.toString());
+        profile.put("recording", "<work>/" + o.work().relativize(jfr));
         ours.put("profile", profile);
       }
       result.put("nightly", ours);
