@@ -39,39 +39,33 @@ public final class Errors {
         cause);
   }
 
+  /** What to change after running out of memory; the same advice wherever it happened. */
+  private static final String MORE_MEMORY =
+      "Give the driver more heap (scripts/finops: FINOPS_JAVA_OPTS=-Xmx4g; spark-submit: --driver-memory / "
+          + "--executor-memory), or process fewer periods per run (--periods), and run again.";
+
   /**
-   * Spark ran out of memory during {@code step}: not a problem of the data, so no file is blamed.
-   * Says which settings give it more room.
+   * Spark ran out of memory during {@code step}, before anything was written: not a problem of
+   * the data, so no file is blamed.
    */
   public static PipelineException outOfMemory(String step, Throwable cause) {
     return new PipelineException(
-        EXIT_FAILURE,
-        "Out of memory while "
-            + step
-            + " ("
-            + rootMessage(cause)
-            + "). No table was changed. Give the driver more heap (scripts/finops: FINOPS_JAVA_OPTS=-Xmx4g; "
-            + "spark-submit: --driver-memory / --executor-memory), or read fewer files per run "
-            + "(--periods), and run again.",
-        cause);
+        EXIT_FAILURE, "Out of memory while " + step + " (" + rootMessage(cause) + "). No table was changed. " + MORE_MEMORY, cause);
   }
 
-  /** True when {@code e} or one of its causes is an out-of-memory error (JVM or Spark's). */
   /**
-   * Out of memory after the read step, in a write or a gold step: every table is at its last
-   * commit (each write is one atomic commit), and the next run finishes what this one did not.
+   * Out of memory later in a run, in a write or a gold step: every table is at its last commit
+   * (each write is one atomic commit), and the next run finishes what this one did not.
    */
   public static PipelineException outOfMemoryDuringRun(Throwable cause) {
     return new PipelineException(
         EXIT_FAILURE,
-        "Out of memory ("
-            + rootMessage(cause)
-            + "). Every table is at its last committed version; the next run finishes what this one did not. "
-            + "Give the driver more heap (scripts/finops: FINOPS_JAVA_OPTS=-Xmx4g; spark-submit: --driver-memory / "
-            + "--executor-memory), or process fewer periods per run (--periods), and run again.",
+        "Out of memory (" + rootMessage(cause) + "). Every table is at its last committed version; "
+            + "the next run finishes what this one did not. " + MORE_MEMORY,
         cause);
   }
 
+  /** True when {@code e} or one of its causes is an out-of-memory error (JVM or Spark's). */
   public static boolean isOutOfMemory(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof OutOfMemoryError

@@ -2,6 +2,7 @@ package dev.costlake.incremental;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.costlake.model.Focus;
 import dev.costlake.testing.TestSpark;
@@ -49,7 +50,7 @@ class UnitFingerprintTest {
   @Test
   void hashIsTheExactSumOfRowHashesCountsAndCostsPerUnit() {
     List<Row> input = new ArrayList<>();
-    for (int i = 0; i < 40; i++) { // enough rows for the sum to pass 2^64 many times over
+    for (int i = 0; i < 40; i++) { // sums of 13 to 27 random 64-bit hashes: beyond a long
       input.add(row(i % 3 == 0 ? "A" : "B", "1." + i, "0." + i, "run-" + i, i % 2 == 0 ? Map.of("team", "t" + i) : null));
     }
     Dataset<Row> df = rows(input);
@@ -72,6 +73,8 @@ class UnitFingerprintTest {
       billed.merge(r.getString(1), r.getDecimal(3), BigDecimal::add);
       count.merge(r.getString(1), 1L, Long::sum);
     }
+    // The case the long arithmetic exists for: a unit whose exact sum does not fit in a long.
+    assertTrue(expected.values().stream().anyMatch(v -> v.bitLength() > 63), "fixture: a sum beyond a long");
     Map<String, Row> got = byAccount(df);
     assertEquals(expected.keySet(), got.keySet());
     for (String a : expected.keySet()) {
