@@ -482,7 +482,7 @@ public final class Bench {
     List<String> finops(String heap) {
       List<String> a = new ArrayList<>();
       a.add(heap);
-      a.addAll(OPENS);
+      a.addAll(JVM_FLAGS);
       Path log4j = Path.of("conf/log4j2.properties").toAbsolutePath();
       if (Files.exists(log4j)) {
         a.add("-Dlog4j2.configurationFile=" + log4j);
@@ -653,7 +653,7 @@ public final class Bench {
 
   // ---------------------------------------------------------------------------------------
 
-  static final List<String> OPENS =
+  static final List<String> JVM_FLAGS =
       List.of(
           "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
           "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
@@ -662,7 +662,9 @@ public final class Bench {
           "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED", "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
           "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
           "--add-opens=java.base/sun.security.action=ALL-UNNAMED", "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
-          "-Djdk.reflect.useDirectMethodHandle=false", "-Dio.netty.tryReflectionSetAccessible=true");
+          "-Djdk.reflect.useDirectMethodHandle=false", "-Dio.netty.tryReflectionSetAccessible=true",
+          // As scripts/finops: no spurious out-of-memory while compression codecs hold off GC.
+          "-XX:+UnlockDiagnosticVMOptions", "-XX:GCLockerRetryAllocationCount=100");
 
   static ObjectMapper mapper() {
     return new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);

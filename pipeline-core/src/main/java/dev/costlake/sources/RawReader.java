@@ -27,7 +27,7 @@ import org.apache.spark.sql.types.StructType;
  * string maps excepted, see {@link #read}), plus lineage
  * ({@code x_SourceFile}, {@code x_SourceRow}: the 1-based data row in the file) and
  * {@value #CORRUPT} holding the raw line of CSV rows whose field count does not match the header.
- * Files with the same column list are read together; groups are unioned by name.
+ * Files with the same column list (Parquet files: and folder) are read together; groups are unioned by name.
  */
 public final class RawReader {
   private RawReader() {}
@@ -41,6 +41,14 @@ public final class RawReader {
           f.encoding() == SourceFile.Encoding.CSV_GZIP ? "csv" : f.encoding().name().toLowerCase(Locale.ROOT);
       List<String> key = new ArrayList<>(f.columns());
       key.add(0, enc);
+      if (f.encoding() == SourceFile.Encoding.PARQUET) {
+        // One scan per folder: Spark packs a scan's files into read partitions by size, so one
+        // scan over all folders mixes billing periods (exports keep one period per folder) in
+        // a partition, and the partitioned writes then sort every row by period first (on a
+        // 1 GB heap that sort spilled gigabytes). Per folder, a partition holds one period and
+        // the write streams it into one file.
+        key.add(1, String.valueOf(new org.apache.hadoop.fs.Path(f.path()).getParent()));
+      }
       groups.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
     }
     // CUR 2.0 Parquet holds product and resource_tags as string maps. When every file is Parquet
@@ -214,11 +222,16 @@ public final class RawReader {
   private static Column listingPath(List<SourceFile> group) {
     List<Column> kv = new ArrayList<>();
     for (SourceFile f : group) {
-      kv.add(lit(new org.apache.hadoop.fs.Path(f.path()).toUri().toString()));
-      kv.add(lit(f.path()));
+      String reported = new org.apache.hadoop.fs.Path(f.path()).toUri().toString();
+      if (!reported.equals(f.path())) { // only paths that need it: a map lookup per row scans its keys
+        kv.add(lit(reported));
+        kv.add(lit(f.path()));
+      }
     }
     Column spark = col("_metadata.file_path");
-    return functions.coalesce(functions.element_at(functions.map(kv.toArray(new Column[0])), spark), spark);
+    return kv.isEmpty()
+        ? spark
+        : functions.coalesce(functions.element_at(functions.map(kv.toArray(new Column[0])), spark), spark);
   }
 
   private static String[] paths(List<SourceFile> group) {
