@@ -71,6 +71,11 @@ public final class OwnershipResolver {
     Dataset<Row> df = rows;
     List<String> temp = new ArrayList<>();
     List<Column> candidates = new ArrayList<>();
+    if (ownership.rules().stream().anyMatch(r -> r.rule().type() == RuleType.TAG)) {
+      // Its own column: computed once per row, read by every tag rule's dimensions.
+      df = df.withColumn(TAG_ENTRIES, TagValues.entries(col(Focus.X_TAGS_MAP)));
+      temp.add(TAG_ENTRIES);
+    }
     int i = 0;
     for (LoadedRule r : ownership.rules()) {
       String name = "_own" + i++;
@@ -140,11 +145,13 @@ public final class OwnershipResolver {
   // ---------------------------------------------------------------------------------------
   // Tags.
 
-  /** The struct a tag rule gives: each dimension's valid, canonical value (or null). */
+  private static final String TAG_ENTRIES = "_ownTagEntries";
+
+  /** The struct a tag rule gives: each dimension's valid, canonical value (or null), from the {@code TAG_ENTRIES} column. */
   static Column tagCandidate(LoadedRule r, Ownership o) {
     List<Column> fields = new ArrayList<>();
     for (String d : DIMS) {
-      fields.add(TagValues.valid(r, o, d, col(Focus.X_TAGS_MAP)).as(d));
+      fields.add(TagValues.valid(r, o, d, col(TAG_ENTRIES)).as(d));
     }
     return functions.struct(fields.toArray(new Column[0]));
   }

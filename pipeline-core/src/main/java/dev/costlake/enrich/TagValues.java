@@ -25,24 +25,42 @@ import org.apache.spark.sql.functions;
 public final class TagValues {
   private TagValues() {}
 
-  /** The trimmed, non-blank value of the first key (in alias order) present among the tags. */
-  public static Column present(List<String> keys, Column tags) {
+  /**
+   * A line's tags prepared once for {@link #present}: the entries with a non-blank value, in map
+   * order, each as its normalized key and trimmed value. Give it its own column
+   * ({@code withColumn}) so that it is computed once per row: it is the only part that runs
+   * interpreted (higher-order functions) and applies the key normalization's regular expression;
+   * the lookups in {@link #present} are compiled array searches.
+   */
+  public static Column entries(Column tags) {
+    Column normalized =
+        functions.transform(
+            functions.map_entries(tags),
+            e -> functions.struct(TagKeys.normalize(e.getField("key")).as(KEY), trim(e.getField("value")).as(VALUE)));
+    return functions.filter(normalized, e -> functions.length(e.getField(VALUE)).gt(0));
+  }
+
+  private static final String KEY = "k";
+  private static final String VALUE = "v";
+
+  /**
+   * The trimmed, non-blank value of the first key (in alias order) present among the tags, from
+   * their {@link #entries}; among entries whose keys normalize alike, the first in map order.
+   */
+  public static Column present(List<String> keys, Column entries) {
     List<Column> found = new ArrayList<>();
+    Column entryKeys = entries.getField(KEY);
+    Column entryValues = entries.getField(VALUE);
     for (String k : keys) {
-      String nk = TagKeys.normalize(k);
-      Column entries =
-          functions.filter(
-              functions.map_entries(tags),
-              e -> TagKeys.normalize(e.getField("key")).equalTo(lit(nk))
-                  .and(functions.length(trim(e.getField("value"))).gt(0)));
-      found.add(trim(functions.try_element_at(entries, lit(1)).getField("value")));
+      Column at = functions.array_position(entryKeys, lit(TagKeys.normalize(k)));
+      found.add(when(at.gt(0), functions.element_at(entryValues, at.cast("int"))));
     }
     return found.isEmpty() ? lit(null).cast("string") : coalesce(found.toArray(new Column[0]));
   }
 
-  /** The canonical, valid value of dimension {@code dim} by the tag rule, or null. */
-  public static Column valid(LoadedRule r, Ownership o, String dim, Column tags) {
-    Column raw = present(r.rule().keys().getOrDefault(dim, List.of(dim)), tags);
+  /** The canonical, valid value of dimension {@code dim} by the tag rule, or null ({@link #entries}). */
+  public static Column valid(LoadedRule r, Ownership o, String dim, Column entries) {
+    Column raw = present(r.rule().keys().getOrDefault(dim, List.of(dim)), entries);
     return validate(r, o, dim, raw);
   }
 

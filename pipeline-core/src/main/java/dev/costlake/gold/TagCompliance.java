@@ -90,11 +90,13 @@ public final class TagCompliance implements GoldStep {
     return String.join("; ", parts);
   }
 
+  private static final String TAG_ENTRIES = "_tagEntries";
+
   public static Dataset<Row> compute(Dataset<Row> silver, Ownership o) {
     OwnershipConfig.Compliance c = o.config().compliance();
     Ownership.LoadedRule tagRule =
         o.rules().stream().filter(r -> r.rule().type() == OwnershipConfig.RuleType.TAG).findFirst().orElse(null);
-    Column tags = col(Focus.X_TAGS_MAP);
+    Column tags = col(TAG_ENTRIES); // the lines' tags prepared once per line (TagValues.entries)
     // Each line's presence and validity per required key, as flag columns; lines are summed by
     // (keys, taggable, flags) first, so the per-key explode and the money sums run over groups,
     // not over every line times the number of keys.
@@ -131,7 +133,10 @@ public final class TagCompliance implements GoldStep {
     select.add(taggable(c).as("_taggable"));
     select.addAll(flags);
     select.add(col(Focus.EffectiveCost));
-    Dataset<Row> lines = CostDaily.countable(silver).select(select.toArray(new Column[0]));
+    Dataset<Row> lines =
+        CostDaily.countable(silver)
+            .withColumn(TAG_ENTRIES, TagValues.entries(col(Focus.X_TAGS_MAP)))
+            .select(select.toArray(new Column[0]));
     List<Column> byFlags = new ArrayList<>(groupKeys);
     byFlags.add(col("_taggable"));
     for (int k = 0; k < i; k++) {
