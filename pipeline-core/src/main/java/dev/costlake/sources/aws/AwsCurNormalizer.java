@@ -200,7 +200,11 @@ public final class AwsCurNormalizer {
             .when(isSp.and(covered.or(part1)), c.text("line_item_currency_code"));
 
     // The tags map once, as a column: Tags is its JSON and FOCUS parsing takes the map as is.
+    // Filtered in a projection of its own, then emptied to null: the filter (interpreted) runs
+    // once per row, not once for the test and once for the value.
     df = df.withColumn(FocusNormalizer.TAGS_MAP, tags(c));
+    Column kept = col(FocusNormalizer.TAGS_MAP);
+    df = df.withColumn(FocusNormalizer.TAGS_MAP, when(functions.size(kept).gt(0), kept));
     Map<String, Column> f = new LinkedHashMap<>();
     f.put(Focus.BilledCost, billed);
     f.put(Focus.EffectiveCost, effective);
@@ -337,7 +341,7 @@ public final class AwsCurNormalizer {
   private static final org.apache.spark.sql.types.MapType MAP =
       DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
 
-  /** Tags as a map (null when none): user tags without their {@code user:} / {@code user_} prefix. */
+  /** Tags as a map (possibly empty): user tags without their {@code user:} / {@code user_} prefix. */
   private static Column tags(Cols c) {
     Column map = null;
     if (!c.tags.isEmpty()) {
@@ -359,8 +363,7 @@ public final class AwsCurNormalizer {
     if (map == null) {
       return lit(null).cast(MAP);
     }
-    Column kept = functions.map_filter(map, (k, v) -> v.isNotNull());
-    return when(functions.size(kept).gt(0), kept);
+    return functions.map_filter(map, (k, v) -> v.isNotNull());
   }
 
   /** Numbers the amortization reads must parse; a row with text there is quarantined. */
