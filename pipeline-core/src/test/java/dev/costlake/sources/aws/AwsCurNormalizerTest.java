@@ -137,6 +137,10 @@ class AwsCurNormalizerTest {
     assertEquals("Spend", unusedSp.getAs(Focus.CommitmentDiscountCategory));
     Row first = silver.where("x_SourceRow = 1").first();
     assertEquals("{\"team\":\"web\"}", first.getAs(Focus.Tags));
+    // A line without tags has none (null), not an empty map.
+    Row untagged = silver.where("x_SourceRow = 2").first();
+    assertNull(untagged.getAs(Focus.Tags));
+    assertNull(untagged.getAs(Focus.X_TAGS_MAP));
     assertEquals("AWS", first.getAs(Focus.ServiceProviderName));
     assertEquals("111111111111", first.getAs(Focus.BillingAccountId));
     assertEquals("222222222222", first.getAs(Focus.SubAccountId));
