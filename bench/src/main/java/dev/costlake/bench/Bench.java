@@ -664,7 +664,9 @@ public final class Bench {
           "--add-opens=java.base/sun.security.action=ALL-UNNAMED", "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
           "-Djdk.reflect.useDirectMethodHandle=false", "-Dio.netty.tryReflectionSetAccessible=true",
           // As scripts/finops: no spurious out-of-memory while compression codecs hold off GC.
-          "-XX:+UnlockDiagnosticVMOptions", "-XX:GCLockerRetryAllocationCount=100");
+          "-XX:+UnlockDiagnosticVMOptions", "-XX:GCLockerRetryAllocationCount=100",
+          // As scripts/finops: Spark's large generated methods compiled, not interpreted.
+          "-XX:-DontCompileHugeMethods");
 
   static ObjectMapper mapper() {
     return new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
