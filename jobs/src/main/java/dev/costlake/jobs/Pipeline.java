@@ -22,6 +22,7 @@ import dev.costlake.sources.SourceFile;
 import dev.costlake.sources.Normalizers;
 import dev.costlake.sources.aws.CurManifests;
 import dev.costlake.sources.azure.AzureExports;
+import dev.costlake.spark.DiskStage;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -48,7 +49,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * The steps of a run, in order: discover landing files, ingest them to bronze, transform to
@@ -412,12 +412,19 @@ public final class Pipeline {
               .withColumn(UNIT_KEY, unitKey());
       normalized = normalized == null ? n : normalized.unionByName(n);
     }
+    // On local disk, not in memory: a file's partition of normalized rows can be larger than
+    // the heap leaves for caching, and an in-memory cache that is being filled holds memory
+    // the aggregations of the same tasks then cannot get (a 10M-row run with a 1 GB heap
+    // failed that way). Written once, read by the per-file counts, fingerprints and writes;
+    // as binary rows, not columnar batches (DiskStage).
+    DiskStage stage = null;
     if (normalized != null) {
-      // On local disk, not in memory: a file's partition of normalized rows can be larger than
-      // the heap leaves for caching, and an in-memory cache that is being filled holds memory
-      // the aggregations of the same tasks then cannot get (a 10M-row run with a 1 GB heap
-      // failed that way). Written once, read by the per-file counts, fingerprints and writes.
-      normalized = normalized.persist(StorageLevel.DISK_ONLY());
+      try {
+        stage = DiskStage.of(normalized); // may already read files (shuffle stages of CSV row numbers)
+      } catch (Exception e) { // Spark throws its checked SparkException unchecked
+        throw readFailure(e);
+      }
+      normalized = stage.rows();
     }
     try {
       // 1. Read everything (and fail, with nothing written, if a file cannot be read).
@@ -573,8 +580,8 @@ public final class Pipeline {
         writeIngestionLog(batches, perFile, unitsByFile);
       }
     } finally {
-      if (normalized != null) {
-        normalized.unpersist();
+      if (stage != null) {
+        stage.close();
       }
     }
   }

@@ -71,6 +71,27 @@ class AwsGeneratedCurTest {
     assertEquals(cur2Rows, bronze.count(), "every CUR 2.0 row the generator wrote, once");
   }
 
+  @Test
+  void silverCollectsFileStatisticsForItsFilterColumnsOnly() throws Exception {
+    String path = work.resolve("wh/" + dev.costlake.model.Tables.COST_LINE_ITEMS).toString();
+    Row detail = spark.sql("DESCRIBE DETAIL delta.`" + path + "`").select("properties").first();
+    java.util.Map<String, String> props = scala.jdk.javaapi.CollectionConverters.asJava(detail.<scala.collection.Map<String, String>>getAs(0));
+    assertEquals(String.join(",", dev.costlake.model.Tables.SILVER_STATS_COLUMNS), props.get("delta.dataSkippingStatsColumns"));
+    // Every data file's statistics in the log: row counts, and min/max only for those columns.
+    java.util.Set<String> allowed = new java.util.TreeSet<>(dev.costlake.model.Tables.SILVER_STATS_COLUMNS);
+    java.util.Set<String> seen = new java.util.TreeSet<>();
+    long files = 0;
+    for (Row r : spark.read().json(path + "/_delta_log/*.json").where("add IS NOT NULL").select("add.stats").collectAsList()) {
+      com.fasterxml.jackson.databind.JsonNode stats = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.getString(0));
+      assertTrue(stats.get("numRecords").asLong() > 0, r.getString(0));
+      stats.get("minValues").fieldNames().forEachRemaining(seen::add);
+      files++;
+    }
+    assertTrue(files > 0, "silver has data files");
+    assertTrue(allowed.containsAll(seen), "statistics collected for " + seen);
+    assertTrue(seen.contains(Focus.BillingAccountId) && seen.contains(Focus.ChargePeriodStart), "statistics collected for " + seen);
+  }
+
   private Dataset<Row> table(String name) {
     return spark.read().format("delta").load(work.resolve("wh/" + name).toString());
   }

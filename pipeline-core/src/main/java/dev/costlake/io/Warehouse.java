@@ -2,6 +2,7 @@ package dev.costlake.io;
 
 import dev.costlake.config.PipelineConfig;
 import dev.costlake.errors.Errors;
+import dev.costlake.model.Tables;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -52,8 +53,11 @@ public final class Warehouse {
     }
     if (exists(table)) {
       writer = writer.option("replaceWhere", condition);
-    } else if (!partitionBy.isEmpty()) {
-      writer = writer.partitionBy(partitionBy.toArray(new String[0]));
+    } else {
+      writer = writer.options(Tables.creationProperties(table)); // Delta keeps delta.* options as table properties
+      if (!partitionBy.isEmpty()) {
+        writer = writer.partitionBy(partitionBy.toArray(new String[0]));
+      }
     }
     writer.save(path(table));
   }
@@ -62,6 +66,10 @@ public final class Warehouse {
     var writer = rows.write().format("delta").mode(SaveMode.Append);
     if (evolve) {
       writer = writer.option("mergeSchema", "true");
+    }
+    java.util.Map<String, String> created = Tables.creationProperties(table);
+    if (!created.isEmpty() && !exists(table)) {
+      writer = writer.options(created);
     }
     writer.save(path(table));
   }

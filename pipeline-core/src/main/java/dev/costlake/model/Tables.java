@@ -34,6 +34,31 @@ public final class Tables {
           INGESTION_LOG, COST_LINE_ITEMS, QUARANTINE_LINE_ITEMS, COST_DAILY, PERIOD_VERSIONS,
           RECONCILIATION, PIPELINE_RUNS);
 
+  /**
+   * Delta table properties set when a table is created. Silver collects file statistics (min, max,
+   * null count, used to skip files) only for the columns its readers filter on, rather than for
+   * its first 32 columns: Delta computes them for every row it writes, and long descriptions,
+   * JSON and 30-digit decimals are costly to compare and skip nothing.
+   */
+  public static java.util.Map<String, String> creationProperties(String table) {
+    if (COST_LINE_ITEMS.equals(table)) {
+      return java.util.Map.of("delta.dataSkippingStatsColumns", String.join(",", SILVER_STATS_COLUMNS));
+    }
+    return java.util.Map.of();
+  }
+
+  /** Silver's statistics columns (besides its partition columns, which need none). */
+  public static final List<String> SILVER_STATS_COLUMNS =
+      List.of(
+          Focus.BillingAccountId,
+          Focus.SubAccountId,
+          Focus.ChargePeriodStart,
+          Focus.ChargePeriodEnd,
+          Focus.X_CHARGE_DATE,
+          Focus.ServiceName,
+          Focus.ResourceId,
+          Focus.X_TEAM);
+
   public static String bronze(String sourceName) {
     return BRONZE_PREFIX + sourceName.replaceAll("[^A-Za-z0-9_]", "_").toLowerCase();
   }
