@@ -23,7 +23,7 @@ final class Profile {
   static final List<Map.Entry<String, List<String>>> PARTS =
       List.of(
           Map.entry("code generation (Janino compiling Spark's generated code)", List.of("org.codehaus.janino", "CodeGenerator$.doCompile")),
-          Map.entry("read, normalize, enrich and stage the landing files (one pass per file group)", List.of("CachedRDDBuilder")),
+          Map.entry("read, normalize, enrich and stage the landing files (one pass per file group)", List.of("CachedRDDBuilder", "BlockManager.doPutIterator")),
           Map.entry("Delta writes: Parquet encoding, statistics, sort by partition (silver, gold, logs)",
               List.of("DeltaFileFormatWriter", "FileFormatDataWriter", "UnsafeExternalRowSorter.sort")),
           Map.entry("aggregations, map side (per-file counts, fingerprints, reconciliation, gold group-bys)", List.of("ShuffleMapTask")),

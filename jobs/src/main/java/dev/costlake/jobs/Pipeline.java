@@ -428,7 +428,8 @@ public final class Pipeline {
     }
     try {
       // 1. Read everything (and fail, with nothing written, if a file cannot be read).
-      List<Row> perFile = normalized == null ? List.of() : materialize(normalized);
+      ReadSummary summary = normalized == null ? null : materialize(normalized);
+      List<Row> perFile = summary == null ? List.of() : summary.rows();
       Map<String, Set<String>> unitsByFile = new TreeMap<>();
       for (Row r : perFile) {
         if (r.<Boolean>getAs("valid") && r.getAs(UNIT_KEY) != null) {
@@ -478,7 +479,13 @@ public final class Pipeline {
           wh.exists(Tables.COST_LINE_ITEMS)
               ? fingerprints(wh.read(Tables.COST_LINE_ITEMS).where(silverScope), true)
               : Map.of();
-      Map<Unit, Row> fresh = fingerprints(staged == null ? null : Quarantine.valid(staged), !old.isEmpty());
+      // Every row read is in scope on a full refresh (a first load is one): then, with nothing to
+      // compare, the new units' fingerprints are sums of the per-file counts, not another pass.
+      boolean allInScope = fullSources.size() == batches.size();
+      Map<Unit, Row> fresh =
+          old.isEmpty() && allInScope && summary != null
+              ? fingerprintsOf(summary)
+              : fingerprints(staged == null ? null : Quarantine.valid(staged), !old.isEmpty());
       Set<Unit> changed = new TreeSet<>();
       Set<Unit> all = new TreeSet<>(fresh.keySet());
       all.addAll(old.keySet());
@@ -532,7 +539,7 @@ public final class Pipeline {
 
       long t2 = System.currentTimeMillis();
       pauseIfAsked("quarantine");
-      writeQuarantine(staged, quarantineSql);
+      writeQuarantine(summary != null && !summary.anyRejected() ? staged.limit(0) : staged, quarantineSql);
       stepMillis.put("quarantine", System.currentTimeMillis() - t2);
 
       pauseIfAsked("gold");
@@ -563,7 +570,7 @@ public final class Pipeline {
         Dataset<Row> emptySilver = Quarantine.valid(staged).limit(0);
         Dataset<Row> recon =
             Reconciliation.compute(
-                staged,
+                allInScope ? expectedTotals(summary) : Reconciliation.expected(staged),
                 silverRead == null ? emptySilver : silverRead,
                 q == null ? Quarantine.rejected(staged).limit(0) : q,
                 silverAll == null ? emptySilver : silverAll,
@@ -656,24 +663,48 @@ public final class Pipeline {
     return out;
   }
 
-  /** Forces the read of every file; returns rows and sums per file, unit and validity. */
-  private List<Row> materialize(Dataset<Row> normalized) {
+  /** The per-file counts of the rows read, and their schema (to query them as a small table). */
+  private record ReadSummary(List<Row> rows, StructType schema) {
+    Dataset<Row> table(org.apache.spark.sql.SparkSession spark) {
+      return spark.createDataFrame(rows, schema);
+    }
+
+    boolean anyRejected() {
+      return rows.stream().anyMatch(r -> !r.<Boolean>getAs("valid"));
+    }
+  }
+
+  /**
+   * Reads every batch (the first action on the staged rows: it computes and stages them) and
+   * counts them per source, file, unit, currency and validity: raw rows (a merged row counts for
+   * both its files), and, for each row's own file only, canonical rows, Σ BilledCost and Σ
+   * EffectiveCost. Small (files × units), and enough for what needs no more than totals: the
+   * ingestion log, a first load's unit fingerprints, the expected side of reconciliation.
+   */
+  private ReadSummary materialize(Dataset<Row> normalized) {
     Column part0 = col(Focus.X_SOURCE_ROW_PART).equalTo(0);
     // A merged row (two raw rows, see Focus.X_PAIRED_SOURCE_FILE) counts for both its files;
     // its cost counts for its own file only.
     Column files = functions.array_compact(functions.array(col(Focus.X_SOURCE_FILE), col(Focus.X_PAIRED_SOURCE_FILE)));
+    Column own = col("_file").equalTo(col(Focus.X_SOURCE_FILE));
     try {
-      return normalized
-          .withColumn("_file", functions.explode(files))
-          .groupBy(
-              col(Focus.X_SOURCE_NAME),
-              col("_file").as(Focus.X_SOURCE_FILE),
-              col(UNIT_KEY),
-              functions.size(col(Quarantine.REASONS)).equalTo(0).as("valid"))
-          .agg(
-              functions.count(functions.when(part0, lit(1))).as("raw_rows"),
-              functions.sum(functions.when(col("_file").equalTo(col(Focus.X_SOURCE_FILE)), col(Focus.BilledCost))).as("billed"))
-          .collectAsList();
+      Dataset<Row> counts =
+          normalized
+              .withColumn("_file", functions.explode(files))
+              .groupBy(
+                  col(Focus.X_SOURCE_NAME),
+                  col("_file").as(Focus.X_SOURCE_FILE),
+                  col(UNIT_KEY),
+                  col(Focus.BillingAccountId),
+                  col(Focus.X_BILLING_PERIOD),
+                  col(Focus.BillingCurrency),
+                  functions.size(col(Quarantine.REASONS)).equalTo(0).as("valid"))
+              .agg(
+                  functions.count(functions.when(part0, lit(1))).as("raw_rows"),
+                  functions.sum(functions.when(own, col(Focus.BilledCost))).as("billed"),
+                  functions.count(functions.when(own, lit(1))).as("rows"),
+                  functions.sum(functions.when(own, col(Focus.EffectiveCost))).as("effective"));
+      return new ReadSummary(counts.collectAsList(), counts.schema());
     } catch (Exception e) { // Spark throws its checked SparkException unchecked
       throw readFailure(e);
     }
@@ -727,6 +758,29 @@ public final class Pipeline {
       out.put(new Unit(r.getString(0), r.getString(1), r.getString(2)), r);
     }
     return out;
+  }
+
+  /** Unit fingerprints without content hashes, from the per-file counts of valid rows. */
+  private Map<Unit, Row> fingerprintsOf(ReadSummary summary) {
+    Dataset<Row> valid = summary.table(ctx.spark()).where(col("valid"));
+    Dataset<Row> units =
+        valid
+            .groupBy(col(Focus.X_SOURCE_NAME), col(Focus.BillingAccountId), col(Focus.X_BILLING_PERIOD))
+            .agg(
+                functions.sum(col("rows")).as(UnitFingerprint.ROWS),
+                functions.sum(col("billed")).as(UnitFingerprint.BILLED),
+                functions.sum(col("effective")).as(UnitFingerprint.EFFECTIVE))
+            .withColumn(UnitFingerprint.HASH, lit(null).cast(DataTypes.createDecimalType(38, 0)));
+    Map<Unit, Row> out = new TreeMap<>();
+    for (Row r : units.collectAsList()) {
+      out.put(new Unit(r.getString(0), r.getString(1), r.getString(2)), r);
+    }
+    return out;
+  }
+
+  /** Reconciliation's expected side (rows read per unit and currency), from the per-file counts. */
+  private Dataset<Row> expectedTotals(ReadSummary summary) {
+    return Reconciliation.expectedFromCounts(summary.table(ctx.spark()), "raw_rows", "billed");
   }
 
   private static boolean sameFingerprint(Row a, Row b) {

@@ -17,6 +17,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Rows and Σ BilledCost per (source, billing account, period, currency) across layers. Two
@@ -46,8 +47,25 @@ public final class Reconciliation {
       List.of(
           Focus.X_SOURCE_NAME, Focus.BillingAccountId, Focus.X_BILLING_PERIOD, Focus.BillingCurrency);
 
+  /** The expected side of "raw = silver + quarantine": rows read per unit and currency. */
+  public static Dataset<Row> expected(Dataset<Row> staged) {
+    return totals(staged, UNIT, "e", true);
+  }
+
   /**
-   * @param staged the rows as read and normalized (before the split), for one or more sources
+   * The same from counts made while reading (one row per file, unit, currency and validity):
+   * {@code rawRows} raw rows and {@code billed} Σ BilledCost of each row's own file.
+   */
+  public static Dataset<Row> expectedFromCounts(Dataset<Row> counts, String rawRows, String billed) {
+    return counts
+        .groupBy(UNIT.stream().map(c -> col(c)).toArray(Column[]::new))
+        .agg(
+            sum(col(rawRows)).as("e_rows"),
+            sum(coalesce(col(billed), lit(0).cast(Focus.DECIMAL))).cast(DataTypes.createDecimalType(38, 12)).as("e_billed"));
+  }
+
+  /**
+   * @param expected {@link #expected} or {@link #expectedFromCounts} of the rows read
    * @param silver the silver table restricted to the same sources and periods
    * @param quarantine the quarantine table restricted to the same sources
    * @param silverAll the silver table restricted to the periods written to gold
@@ -55,7 +73,7 @@ public final class Reconciliation {
    * @param invoices invoice totals ({@link InvoiceTotals#SCHEMA}), or null when none are configured
    */
   public static Dataset<Row> compute(
-      Dataset<Row> staged,
+      Dataset<Row> expected,
       Dataset<Row> silver,
       Dataset<Row> quarantine,
       Dataset<Row> silverAll,
@@ -63,7 +81,6 @@ public final class Reconciliation {
       String runId,
       BigDecimal tolerance,
       Dataset<Row> invoices) {
-    Dataset<Row> expected = totals(staged, UNIT, "e", true);
     Dataset<Row> actual =
         totals(
             silver

@@ -46,8 +46,9 @@ public final class DiskStage implements AutoCloseable {
     return rows;
   }
 
+  /** Deletes the staged blocks, waiting for it (an asynchronous removal could still be running when the session stops and removes the files first, which Spark reports with a warning per block). */
   @Override
   public void close() {
-    rdd.unpersist(false);
+    rdd.unpersist(true);
   }
 }
