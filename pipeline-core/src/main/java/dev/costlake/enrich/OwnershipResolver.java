@@ -196,11 +196,35 @@ public final class OwnershipResolver {
     Column id = col(Focus.ResourceId);
     Column c = null;
     for (MappingRow m : applicable(r, asWas)) {
-      Column cond = id.rlike(m.key()).and(inRange(m, date, asWas));
+      Column cond = patternFound(id, m.key()).and(inRange(m, date, asWas));
       Column v = literal(m.assignment());
       c = c == null ? when(cond, v) : c.when(cond, v);
     }
     return c == null ? lit(null).cast(ASSIGNMENT) : c;
+  }
+
+  /** Characters with a meaning in a Java regular expression. */
+  private static final String REGEX_META = "\\^$.|?*+()[]{}";
+
+  /**
+   * {@code id.rlike(pattern)}, preceded by a substring test when the pattern is a plain ASCII
+   * string, optionally case-insensitive ({@code (?i)/resourceGroups/rg-web/}): the test is
+   * necessary for a match and far cheaper than a regular expression search, so most rows (ids
+   * that hold no such substring) skip the search. The search still decides, so the result is the
+   * pattern's.
+   */
+  static Column patternFound(Column id, String pattern) {
+    boolean ignoreCase = pattern.startsWith("(?i)");
+    String body = ignoreCase ? pattern.substring(4) : pattern;
+    boolean plain =
+        !body.isEmpty() && body.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f && REGEX_META.indexOf(ch) < 0);
+    if (!plain) {
+      return id.rlike(pattern);
+    }
+    // ASCII only: (?i) then folds ASCII letters only, so a match is an ASCII run of the id whose
+    // lower case is the body's.
+    Column found = ignoreCase ? lower(id).contains(body.toLowerCase(Locale.ROOT)) : id.contains(body);
+    return found.and(id.rlike(pattern));
   }
 
   /**

@@ -240,4 +240,32 @@ class OwnershipResolverTest {
     Files.writeString(dir.resolve("mappings/accounts.csv"), ACCOUNTS.replace("222,data", "222,payments"));
     assertNotEquals(before, load("as-was", TAG_RULE, ACCOUNT_RULE).fingerprint());
   }
+
+  @Test
+  void resourcePatternsWithASubstringPreTestMatchExactlyWhatTheRegularExpressionMatches() {
+    List<String> patterns =
+        List.of(
+            "(?i)/resourceGroups/rg-checkout/", "/resourceGroups/rg-checkout/", "rg-ingest", "(?i)RG-INGEST",
+            "(?i)/resourcegroups/rg-(web|api)/", "^i-0[0-9a-f]+$", "(?i)kubernetes", "a b");
+    List<String> ids =
+        Arrays.asList(
+            "/subscriptions/1/resourceGroups/rg-checkout/providers/x", "/subscriptions/1/RESOURCEGROUPS/RG-CHECKOUT/p",
+            "/subscriptions/1/resourcegroups/rg-checkout", "arn:aws:ec2:eu-west-1:1:instance/i-0abc", "i-0abc12",
+            "/x/resourceGroups/rg-web/y", "/x/resourcegroups/rg-api/y", "rg-ingest-2", "RG-Ingest", "\u212Aubernetes",
+            "ḱubernetes KUBERNETES", "İrg-ingest", "a b", "A B", "", null);
+    StructType schema = new StructType().add(Focus.ResourceId, DataTypes.StringType);
+    List<Row> rows = new ArrayList<>();
+    ids.forEach(i -> rows.add(RowFactory.create(i)));
+    Dataset<Row> df = spark.createDataFrame(rows, schema);
+    for (String p : patterns) {
+      org.apache.spark.sql.Column id = org.apache.spark.sql.functions.col(Focus.ResourceId);
+      Dataset<Row> both = df.select(id, id.rlike(p).as("regex"), OwnershipResolver.patternFound(id, p).as("fast"));
+      long matched = 0;
+      for (Row r : both.collectAsList()) {
+        assertEquals(r.get(1), r.get(2), p + " on " + r.get(0));
+        matched += Boolean.TRUE.equals(r.get(1)) ? 1 : 0;
+      }
+      org.junit.jupiter.api.Assertions.assertTrue(matched >= 1, p + " matched nothing: the case is not exercised");
+    }
+  }
 }
