@@ -86,7 +86,7 @@ public final class AwsCurNormalizer {
       }
       Column[] cols =
           raw.stream()
-              .map(r -> FocusNormalizer.clean(maps.contains(r) ? functions.to_json(col("`" + r + "`")) : col("`" + r + "`")))
+              .map(r -> FocusNormalizer.clean(maps.contains(r) ? functions.to_json(raw(r)) : raw(r)))
               .toArray(Column[]::new);
       return cols.length == 1 ? cols[0] : coalesce(cols);
     }
@@ -95,7 +95,7 @@ public final class AwsCurNormalizer {
     Column map(String snake) {
       List<String> raw = bySnake.get(snake);
       if (raw != null && raw.size() == 1 && maps.contains(raw.get(0))) {
-        return col("`" + raw.get(0) + "`");
+        return raw(raw.get(0));
       }
       return from_json(text(snake), MAP);
     }
@@ -117,7 +117,17 @@ public final class AwsCurNormalizer {
   public static Dataset<Row> normalize(
       Dataset<Row> raw, String sourceName, String runId, Map<String, String> defaults) {
     Cols c = new Cols(raw.schema());
-    Dataset<Row> df = raw.withColumn("x__Raw", rawStruct(raw.columns()));
+    // The raw columns travel as one struct only (x__Raw, also the quarantine record), read by
+    // field: every operator of the mapping copies a row, and one struct is one block of bytes
+    // where sixty string columns were sixty copies.
+    List<Column> carried = new ArrayList<>();
+    carried.add(rawStruct(raw.columns()).as("x__Raw"));
+    for (String n : raw.columns()) {
+      if (n.equals(RawReader.CORRUPT) || n.startsWith("x_")) {
+        carried.add(col("`" + n + "`"));
+      }
+    }
+    Dataset<Row> df = raw.select(carried.toArray(new Column[0]));
     if (c.productMap) {
       df = df.withColumn("x__product", c.map("product"));
     }
@@ -349,7 +359,7 @@ public final class AwsCurNormalizer {
       c.tags.forEach(
           (key, rawCols) -> {
             kv.add(lit(key));
-            kv.add(coalesce(rawCols.stream().map(r -> FocusNormalizer.clean(col("`" + r + "`"))).toArray(Column[]::new)));
+            kv.add(coalesce(rawCols.stream().map(r -> FocusNormalizer.clean(raw(r))).toArray(Column[]::new)));
           });
       map = functions.map(kv.toArray(new Column[0]));
     }
@@ -385,6 +395,11 @@ public final class AwsCurNormalizer {
     }
     reasons.add(when(c.text("line_item_line_item_type").isNull(), lit(Quarantine.MISSING_REQUIRED + ":line_item_line_item_type")));
     return FocusNormalizer.compactReasons(reasons);
+  }
+
+  /** A raw column, read from the raw struct. */
+  private static Column raw(String name) {
+    return col("x__Raw").getField(name);
   }
 
   private static Column rawStruct(String[] cols) {
