@@ -440,6 +440,7 @@ public final class Pipeline {
 
       // 2. What each source may replace (SQL predicates: they also serve as replaceWhere).
       List<String> inScopeSql = new ArrayList<>();
+      List<String> countsInScopeSql = new ArrayList<>(); // the same rows, on the per-file counts
       List<String> silverScopeSql = new ArrayList<>();
       List<String> quarantineScopeSql = new ArrayList<>();
       List<String> fullSources = new ArrayList<>();
@@ -452,11 +453,14 @@ public final class Pipeline {
         if (b.fullRefresh()) {
           fullSources.add(name);
           inScopeSql.add(src);
+          countsInScopeSql.add(src);
           silverScopeSql.add(src);
           quarantineScopeSql.add(src);
         } else {
           String units = b.affectedKeys().isEmpty() ? "false" : UNIT_KEY_SQL + " IN (" + quoted(b.affectedKeys()) + ")";
           inScopeSql.add("(" + src + " AND (size(" + Quarantine.REASONS + ") > 0 OR " + units + "))");
+          String countedUnits = b.affectedKeys().isEmpty() ? "false" : UNIT_KEY + " IN (" + quoted(b.affectedKeys()) + ")";
+          countsInScopeSql.add("(" + src + " AND (NOT valid OR " + countedUnits + "))");
           // The periods too, on the partition column: reading the table's fingerprints of a
           // restated period then reads that period's files only, not the whole source.
           String periodsIn =
@@ -570,7 +574,7 @@ public final class Pipeline {
         Dataset<Row> emptySilver = Quarantine.valid(staged).limit(0);
         Dataset<Row> recon =
             Reconciliation.compute(
-                allInScope ? expectedTotals(summary) : Reconciliation.expected(staged),
+                expectedTotals(summary, countsInScopeSql),
                 silverRead == null ? emptySilver : silverRead,
                 q == null ? Quarantine.rejected(staged).limit(0) : q,
                 silverAll == null ? emptySilver : silverAll,
@@ -778,9 +782,14 @@ public final class Pipeline {
     return out;
   }
 
-  /** Reconciliation's expected side (rows read per unit and currency), from the per-file counts. */
-  private Dataset<Row> expectedTotals(ReadSummary summary) {
-    return Reconciliation.expectedFromCounts(summary.table(ctx.spark()), "raw_rows", "billed");
+  /**
+   * Reconciliation's expected side (rows read per unit and currency), from the per-file counts of
+   * the rows in scope: the predicate is the staged rows' scope, stated on the counts' columns
+   * (validity, unit key), which are what it depends on.
+   */
+  private Dataset<Row> expectedTotals(ReadSummary summary, List<String> inScopeSql) {
+    Dataset<Row> counts = summary.table(ctx.spark()).where(inScopeSql.isEmpty() ? "false" : String.join(" OR ", inScopeSql));
+    return Reconciliation.expectedFromCounts(counts, "raw_rows", "billed");
   }
 
   private static boolean sameFingerprint(Row a, Row b) {

@@ -47,14 +47,11 @@ public final class Reconciliation {
       List.of(
           Focus.X_SOURCE_NAME, Focus.BillingAccountId, Focus.X_BILLING_PERIOD, Focus.BillingCurrency);
 
-  /** The expected side of "raw = silver + quarantine": rows read per unit and currency. */
-  public static Dataset<Row> expected(Dataset<Row> staged) {
-    return totals(staged, UNIT, "e", true);
-  }
-
   /**
-   * The same from counts made while reading (one row per file, unit, currency and validity):
-   * {@code rawRows} raw rows and {@code billed} Σ BilledCost of each row's own file.
+   * The expected side of "raw = silver + quarantine" (rows read per unit and currency), from
+   * counts made while reading, one row per file, unit, currency and validity: {@code rawRows} raw
+   * rows of the file (a merged row counts in both its files) and {@code billed} Σ BilledCost of
+   * the rows whose own file it is.
    */
   public static Dataset<Row> expectedFromCounts(Dataset<Row> counts, String rawRows, String billed) {
     return counts
@@ -65,7 +62,7 @@ public final class Reconciliation {
   }
 
   /**
-   * @param expected {@link #expected} or {@link #expectedFromCounts} of the rows read
+   * @param expected {@link #expectedFromCounts} of the rows read
    * @param silver the silver table restricted to the same sources and periods
    * @param quarantine the quarantine table restricted to the same sources
    * @param silverAll the silver table restricted to the periods written to gold
