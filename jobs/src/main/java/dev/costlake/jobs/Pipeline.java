@@ -476,28 +476,38 @@ public final class Pipeline {
       String quarantineSql = quarantineScopeSql.isEmpty() ? "false" : String.join(" OR ", quarantineScopeSql);
       Dataset<Row> staged = normalized == null ? null : normalized.where(inScope).drop(UNIT_KEY);
 
-      // 3. Which units changed: compare content fingerprints of the new rows and the table's.
-      // The table's first: when it holds none of these units (a first load), every unit read
-      // is new, and the new rows' content hashes (every column of every row) are not needed.
+      // 3. Which units changed: compare fingerprints of the new rows and the table's. First
+      // rows and cost sums (the new side from the per-file counts, the table's from five
+      // columns); only units that agree on those are compared by content hash (every column of
+      // every row), which a first load or a restated period with new totals never needs.
       Map<Unit, Row> old =
           wh.exists(Tables.COST_LINE_ITEMS)
-              ? fingerprints(wh.read(Tables.COST_LINE_ITEMS).where(silverScope), true)
+              ? fingerprints(wh.read(Tables.COST_LINE_ITEMS).where(silverScope), false)
               : Map.of();
-      // Every row read is in scope on a full refresh (a first load is one): then, with nothing to
-      // compare, the new units' fingerprints are sums of the per-file counts, not another pass.
-      boolean allInScope = fullSources.size() == batches.size();
-      Map<Unit, Row> fresh =
-          old.isEmpty() && allInScope && summary != null
-              ? fingerprintsOf(summary)
-              : fingerprints(staged == null ? null : Quarantine.valid(staged), !old.isEmpty());
+      Map<Unit, Row> fresh = summary == null ? Map.of() : fingerprintsOf(summary, countsInScopeSql);
       Set<Unit> changed = new TreeSet<>();
       Set<Unit> all = new TreeSet<>(fresh.keySet());
       all.addAll(old.keySet());
+      Set<Unit> sameTotals = new TreeSet<>();
       for (Unit u : all) {
         Row a = fresh.get(u);
         Row b = old.get(u);
         if (a == null || b == null || !sameFingerprint(a, b)) {
           changed.add(u);
+        } else {
+          sameTotals.add(u);
+        }
+      }
+      if (!sameTotals.isEmpty()) {
+        String those = unitCondition(sameTotals, List.of());
+        Map<Unit, Row> oldHashes = fingerprints(wh.read(Tables.COST_LINE_ITEMS).where(silverScope).where(those), true);
+        Map<Unit, Row> freshHashes = fingerprints(Quarantine.valid(staged).where(those), true);
+        for (Unit u : sameTotals) {
+          Row a = freshHashes.get(u);
+          Row b = oldHashes.get(u);
+          if (a == null || b == null || !sameFingerprint(a, b)) {
+            changed.add(u);
+          }
         }
       }
       Set<String> periods = new TreeSet<>();
@@ -764,9 +774,13 @@ public final class Pipeline {
     return out;
   }
 
-  /** Unit fingerprints without content hashes, from the per-file counts of valid rows. */
-  private Map<Unit, Row> fingerprintsOf(ReadSummary summary) {
-    Dataset<Row> valid = summary.table(ctx.spark()).where(col("valid"));
+  /**
+   * Unit fingerprints without content hashes, from the per-file counts of the valid rows in scope
+   * ({@code inScopeSql} on the counts' columns, as for reconciliation).
+   */
+  private Map<Unit, Row> fingerprintsOf(ReadSummary summary, List<String> inScopeSql) {
+    Dataset<Row> valid =
+        summary.table(ctx.spark()).where(col("valid")).where(inScopeSql.isEmpty() ? "false" : String.join(" OR ", inScopeSql));
     Dataset<Row> units =
         valid
             .groupBy(col(Focus.X_SOURCE_NAME), col(Focus.BillingAccountId), col(Focus.X_BILLING_PERIOD))

@@ -144,6 +144,30 @@ class IncrementalRunTest {
 
   @Test
   @Order(4)
+  void restatementWithTheSameTotalsIsFoundByContent() throws IOException {
+    // B's 2026-09 again with its two amounts swapped between the rows: same row count, same
+    // Σ BilledCost and Σ EffectiveCost, different content. Totals agree, so the content hashes
+    // decide.
+    long silverBefore = version("cost_line_items");
+    write("B", "2026-09", "4.00", "3.00", 1_700_000_200_000L);
+    String[] r = run("nightly");
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[2].contains("1 changed"), r[2]);
+    assertTrue(version("cost_line_items") > silverBefore, "a new silver version");
+    Frames.assertMoney(new BigDecimal("4"), billed("BillingAccountId = 'B' AND x_BillingPeriod = '2026-09' AND ServiceName = 'Compute'"), "swapped");
+    Frames.assertMoney(new BigDecimal("7"), billed("BillingAccountId = 'B' AND x_BillingPeriod = '2026-09'"), "same total");
+    assertEquals(1, table("period_versions").where("change = 'restated' AND BillingAccountId = 'B' AND x_BillingPeriod = '2026-09'").count());
+    // The same content once more (a new modification time): compared, found equal, not written.
+    long silverAfter = version("cost_line_items");
+    write("B", "2026-09", "4.00", "3.00", 1_700_000_300_000L);
+    r = run("nightly");
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[2].contains("1 changed") && r[2].contains(" 0 of "), r[2]);
+    assertEquals(silverAfter, version("cost_line_items"), "no new version for the same content");
+  }
+
+  @Test
+  @Order(5)
   void removedFileRemovesItsUnit() throws IOException {
     Files.delete(file("B", "2026-08"));
     String[] r = run("nightly");
@@ -154,7 +178,7 @@ class IncrementalRunTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void periodsOptionReprocessesOnlyThosePeriods() {
     long silver = version("cost_line_items");
     String[] r = run("nightly", "--periods", "2026-08");
@@ -166,7 +190,7 @@ class IncrementalRunTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void unreadableFileFailsTheRunAndLeavesTablesUnchanged() throws IOException {
     long silver = version("cost_line_items");
     long quarantine = version("quarantine_line_items");
@@ -194,7 +218,7 @@ class IncrementalRunTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aSecondRunIsRefusedWhileTheLockIsHeldAndAStaleLockIsTakenOver() throws IOException {
     Path lock = work.resolve("wh").resolve(WarehouseLock.FILE);
     String host = InetAddress.getLocalHost().getHostName();
