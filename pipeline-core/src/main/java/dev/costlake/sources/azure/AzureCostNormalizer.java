@@ -195,13 +195,15 @@ public final class AzureCostNormalizer {
     df = df.withColumn("x__dataset", dataset).drop("x__amortizedSignal", "x__actualSignal");
 
     // 3. Which units hold both datasets.
+    // The unit columns renamed on the aggregated side: a self-join on the same column names would
+    // need Spark to tell the sides apart (it does, with a warning on stderr per run).
     Dataset<Row> byUnit =
-        df.groupBy(col("x__account"), col("x__period"))
+        df.groupBy(col("x__account").as("x__unitAccount"), col("x__period").as("x__unitPeriod"))
             .agg(
                 max(col("x__dataset").equalTo(ACTUAL)).as("x__hasActual"),
                 max(col("x__dataset").equalTo(AMORTIZED)).as("x__hasAmortized"));
-    df = df.join(functions.broadcast(byUnit), df.col("x__account").eqNullSafe(byUnit.col("x__account")).and(df.col("x__period").eqNullSafe(byUnit.col("x__period"))), "left")
-        .drop(byUnit.col("x__account")).drop(byUnit.col("x__period"));
+    df = df.join(functions.broadcast(byUnit), col("x__account").eqNullSafe(col("x__unitAccount")).and(col("x__period").eqNullSafe(col("x__unitPeriod"))), "left")
+        .drop("x__unitAccount", "x__unitPeriod");
     Column ds = col("x__dataset");
     Column paired = col("x__hasActual").and(col("x__hasAmortized")).and(ds.notEqual(UNKNOWN));
     df = df.withColumn("x__paired", coalesce(paired, lit(false)));
