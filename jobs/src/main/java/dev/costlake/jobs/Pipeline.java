@@ -474,6 +474,7 @@ public final class Pipeline {
       Column inScope = functions.expr(inScopeSql.isEmpty() ? "false" : String.join(" OR ", inScopeSql));
       Column silverScope = functions.expr(silverScopeSql.isEmpty() ? "false" : String.join(" OR ", silverScopeSql));
       String quarantineSql = quarantineScopeSql.isEmpty() ? "false" : String.join(" OR ", quarantineScopeSql);
+      String countsScope = countsInScopeSql.isEmpty() ? "false" : String.join(" OR ", countsInScopeSql);
       Dataset<Row> staged = normalized == null ? null : normalized.where(inScope).drop(UNIT_KEY);
 
       // 3. Which units changed: compare fingerprints of the new rows and the table's. First
@@ -484,31 +485,19 @@ public final class Pipeline {
           wh.exists(Tables.COST_LINE_ITEMS)
               ? fingerprints(wh.read(Tables.COST_LINE_ITEMS).where(silverScope), false)
               : Map.of();
-      Map<Unit, Row> fresh = summary == null ? Map.of() : fingerprintsOf(summary, countsInScopeSql);
-      Set<Unit> changed = new TreeSet<>();
+      Map<Unit, Row> fresh = summary == null ? Map.of() : fingerprintsOf(summary, countsScope);
       Set<Unit> all = new TreeSet<>(fresh.keySet());
       all.addAll(old.keySet());
-      Set<Unit> sameTotals = new TreeSet<>();
-      for (Unit u : all) {
-        Row a = fresh.get(u);
-        Row b = old.get(u);
-        if (a == null || b == null || !sameFingerprint(a, b)) {
-          changed.add(u);
-        } else {
-          sameTotals.add(u);
-        }
-      }
+      Set<Unit> changed = differing(all, fresh, old);
+      Set<Unit> sameTotals = new TreeSet<>(all);
+      sameTotals.removeAll(changed);
       if (!sameTotals.isEmpty()) {
         String those = unitCondition(sameTotals, List.of());
-        Map<Unit, Row> oldHashes = fingerprints(wh.read(Tables.COST_LINE_ITEMS).where(silverScope).where(those), true);
-        Map<Unit, Row> freshHashes = fingerprints(Quarantine.valid(staged).where(those), true);
-        for (Unit u : sameTotals) {
-          Row a = freshHashes.get(u);
-          Row b = oldHashes.get(u);
-          if (a == null || b == null || !sameFingerprint(a, b)) {
-            changed.add(u);
-          }
-        }
+        changed.addAll(
+            differing(
+                sameTotals,
+                fingerprints(Quarantine.valid(staged).where(those), true),
+                fingerprints(wh.read(Tables.COST_LINE_ITEMS).where(silverScope).where(those), true)));
       }
       Set<String> periods = new TreeSet<>();
       changed.forEach(u -> periods.add(u.period()));
@@ -584,7 +573,7 @@ public final class Pipeline {
         Dataset<Row> emptySilver = Quarantine.valid(staged).limit(0);
         Dataset<Row> recon =
             Reconciliation.compute(
-                expectedTotals(summary, countsInScopeSql),
+                Reconciliation.expectedFromCounts(summary.table(ctx.spark()).where(countsScope), "raw_rows", "billed"),
                 silverRead == null ? emptySilver : silverRead,
                 q == null ? Quarantine.rejected(staged).limit(0) : q,
                 silverAll == null ? emptySilver : silverAll,
@@ -764,46 +753,46 @@ public final class Pipeline {
   }
 
   private Map<Unit, Row> fingerprints(Dataset<Row> rows, boolean withHash) {
+    return rows == null ? new TreeMap<>() : byUnit(UnitFingerprint.compute(rows, withHash));
+  }
+
+  /** Fingerprint rows (source, account, period first) by unit. */
+  private static Map<Unit, Row> byUnit(Dataset<Row> fingerprints) {
     Map<Unit, Row> out = new TreeMap<>();
-    if (rows == null) {
-      return out;
-    }
-    for (Row r : UnitFingerprint.compute(rows, withHash).collectAsList()) {
+    for (Row r : fingerprints.collectAsList()) {
       out.put(new Unit(r.getString(0), r.getString(1), r.getString(2)), r);
     }
     return out;
   }
 
   /**
-   * Unit fingerprints without content hashes, from the per-file counts of the valid rows in scope
-   * ({@code inScopeSql} on the counts' columns, as for reconciliation).
+   * Unit fingerprints without content hashes, from the per-file counts of the valid rows in
+   * {@code scope} (the staged rows' scope stated on the counts' columns).
    */
-  private Map<Unit, Row> fingerprintsOf(ReadSummary summary, List<String> inScopeSql) {
-    Dataset<Row> valid =
-        summary.table(ctx.spark()).where(col("valid")).where(inScopeSql.isEmpty() ? "false" : String.join(" OR ", inScopeSql));
-    Dataset<Row> units =
-        valid
+  private Map<Unit, Row> fingerprintsOf(ReadSummary summary, String scope) {
+    return byUnit(
+        summary.table(ctx.spark())
+            .where(col("valid"))
+            .where(scope)
             .groupBy(col(Focus.X_SOURCE_NAME), col(Focus.BillingAccountId), col(Focus.X_BILLING_PERIOD))
             .agg(
                 functions.sum(col("rows")).as(UnitFingerprint.ROWS),
                 functions.sum(col("billed")).as(UnitFingerprint.BILLED),
                 functions.sum(col("effective")).as(UnitFingerprint.EFFECTIVE))
-            .withColumn(UnitFingerprint.HASH, lit(null).cast(DataTypes.createDecimalType(38, 0)));
-    Map<Unit, Row> out = new TreeMap<>();
-    for (Row r : units.collectAsList()) {
-      out.put(new Unit(r.getString(0), r.getString(1), r.getString(2)), r);
-    }
-    return out;
+            .withColumn(UnitFingerprint.HASH, lit(null).cast(DataTypes.createDecimalType(38, 0))));
   }
 
-  /**
-   * Reconciliation's expected side (rows read per unit and currency), from the per-file counts of
-   * the rows in scope: the predicate is the staged rows' scope, stated on the counts' columns
-   * (validity, unit key), which are what it depends on.
-   */
-  private Dataset<Row> expectedTotals(ReadSummary summary, List<String> inScopeSql) {
-    Dataset<Row> counts = summary.table(ctx.spark()).where(inScopeSql.isEmpty() ? "false" : String.join(" OR ", inScopeSql));
-    return Reconciliation.expectedFromCounts(counts, "raw_rows", "billed");
+  /** Units of {@code units} whose fingerprints differ or that one side lacks. */
+  private static Set<Unit> differing(Set<Unit> units, Map<Unit, Row> fresh, Map<Unit, Row> old) {
+    Set<Unit> out = new TreeSet<>();
+    for (Unit u : units) {
+      Row a = fresh.get(u);
+      Row b = old.get(u);
+      if (a == null || b == null || !sameFingerprint(a, b)) {
+        out.add(u);
+      }
+    }
+    return out;
   }
 
   private static boolean sameFingerprint(Row a, Row b) {

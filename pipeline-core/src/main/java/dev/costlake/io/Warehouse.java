@@ -67,10 +67,6 @@ public final class Warehouse {
     if (evolve) {
       writer = writer.option("mergeSchema", "true");
     }
-    java.util.Map<String, String> created = Tables.creationProperties(table);
-    if (!created.isEmpty() && !exists(table)) {
-      writer = writer.options(created);
-    }
     writer.save(path(table));
   }
 

@@ -1,6 +1,7 @@
 package dev.costlake.model;
 
 import java.util.List;
+import java.util.Map;
 
 /** Names of the warehouse tables. Each is a Delta table in a folder of that name. */
 public final class Tables {
@@ -35,16 +36,16 @@ public final class Tables {
           RECONCILIATION, PIPELINE_RUNS);
 
   /**
-   * Delta table properties set when a table is created. Silver collects file statistics (min, max,
+   * Delta table properties set when a table is created ({@code Warehouse.replace}). Silver collects file statistics (min, max,
    * null count, used to skip files) only for the columns its readers filter on, rather than for
    * its first 32 columns: Delta computes them for every row it writes, and long descriptions,
    * JSON and 30-digit decimals are costly to compare and skip nothing.
    */
-  public static java.util.Map<String, String> creationProperties(String table) {
+  public static Map<String, String> creationProperties(String table) {
     if (COST_LINE_ITEMS.equals(table)) {
-      return java.util.Map.of("delta.dataSkippingStatsColumns", String.join(",", SILVER_STATS_COLUMNS));
+      return Map.of("delta.dataSkippingStatsColumns", String.join(",", SILVER_STATS_COLUMNS));
     }
-    return java.util.Map.of();
+    return Map.of();
   }
 
   /** Silver's statistics columns (besides its partition columns, which need none). */
