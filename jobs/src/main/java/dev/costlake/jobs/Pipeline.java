@@ -8,6 +8,7 @@ import dev.costlake.errors.Errors;
 import dev.costlake.gold.CostDaily;
 import dev.costlake.gold.GoldStep;
 import dev.costlake.gold.GoldSteps;
+import dev.costlake.gold.SilverSummary;
 import dev.costlake.io.GoldPending;
 import dev.costlake.io.Warehouse;
 import dev.costlake.model.Focus;
@@ -616,16 +617,19 @@ public final class Pipeline {
     pending.mark(marked);
     long t3 = System.currentTimeMillis();
     String periodCond = Focus.X_BILLING_PERIOD + " IN (" + quoted(periods) + ")";
-    Dataset<Row> silverInPeriods = wh.read(Tables.COST_LINE_ITEMS).where(periodCond);
-    wh.replace(CostDaily.compute(silverInPeriods), Tables.COST_DAILY, periodCond, List.of(Focus.X_BILLING_PERIOD), false);
-    ctx.progress().step("gold", "rebuilt " + Tables.COST_DAILY + " for periods " + periods);
-    stepMillis.put("gold", System.currentTimeMillis() - t3);
-    GoldStep.Context gctx =
-        new GoldStep.Context(ctx.spark(), wh, ctx.config(), periods, ctx.runId(), (s, m) -> ctx.progress().step(s, m));
-    for (GoldStep step : GoldSteps.all()) {
-      long ts = System.currentTimeMillis();
-      step.build(gctx);
-      stepMillis.put("gold_" + step.name(), System.currentTimeMillis() - ts);
+    // Silver's rows of these periods summed once by every dimension of the daily gold tables.
+    try (SilverSummary summary = new SilverSummary(wh.read(Tables.COST_LINE_ITEMS).where(periodCond))) {
+      wh.replace(CostDaily.compute(summary.rows()), Tables.COST_DAILY, periodCond, List.of(Focus.X_BILLING_PERIOD), false);
+      ctx.progress().step("gold", "rebuilt " + Tables.COST_DAILY + " for periods " + periods);
+      stepMillis.put("gold", System.currentTimeMillis() - t3);
+      GoldStep.Context gctx =
+          new GoldStep.Context(
+              ctx.spark(), wh, ctx.config(), periods, ctx.runId(), (s, m) -> ctx.progress().step(s, m), summary);
+      for (GoldStep step : GoldSteps.all()) {
+        long ts = System.currentTimeMillis();
+        step.build(gctx);
+        stepMillis.put("gold_" + step.name(), System.currentTimeMillis() - ts);
+      }
     }
     pending.clear();
   }

@@ -227,4 +227,59 @@ class AwsCommitmentsTest {
       assertEquals(1, inv.where("CommitmentDiscountId = '" + c.commitmentArn() + "' AND BillingAccountId = '" + c.payer() + "'").count());
     }
   }
+
+  /**
+   * The pipeline builds the daily gold tables from the run's silver summary and the utilization
+   * and inventory tables from the commitments' rows only: each must equal the same formula over
+   * every silver row (types and values), on generated CUR with tags, owners, commitments and
+   * missing prices.
+   */
+  @Test
+  void goldFromTheSummaryEqualsGoldFromEverySilverRow() throws Exception {
+    // Some prices taken away, so that lines without a list or contracted cost are there too.
+    Dataset<Row> silver =
+        table("cost_line_items")
+            .withColumn("ListCost", functions.expr("CASE WHEN pmod(hash(ResourceId, x_ChargeDate, EffectiveCost), 7) = 0 THEN NULL ELSE ListCost END"))
+            .withColumn("ContractedCost", functions.expr("CASE WHEN pmod(hash(ResourceId, x_ChargeDate, BilledCost), 11) = 0 THEN NULL ELSE ContractedCost END"))
+            .cache();
+    Dataset<Row> summary = dev.costlake.gold.SilverSummary.summarize(silver).cache();
+    long lines = silver.where("AllocatedMethodId IS NULL").count();
+    assertTrue(summary.count() < lines, "the summary has fewer rows than silver (" + summary.count() + " of " + lines + ")");
+    assertEquals(lines, summary.agg(functions.sum(dev.costlake.gold.SilverSummary.LINES)).first().getLong(0), "Σ lines");
+    assertTrue(silver.where("ListCost IS NULL AND AllocatedMethodId IS NULL").count() > 0, "the fixture has lines without a list price");
+    Path conf = work.resolve("compliance.conf");
+    java.nio.file.Files.writeString(
+        conf,
+        "costlake.ownership {\n rules = [ { id = tags, type = tag, keys { team = [team], environment = [environment, env] },\n"
+            + "   allowed { environment = [prod, staging] } } ]\n"
+            + " compliance { required-tags = [team, environment, cost_center] }\n}\n");
+    dev.costlake.enrich.Ownership o =
+        dev.costlake.enrich.MappingLoader.load(
+            spark, dev.costlake.enrich.OwnershipConfig.from(dev.costlake.config.ConfigLoader.load(conf.toFile(), List.of())));
+    Map<String, List<Dataset<Row>>> pairs = new TreeMap<>();
+    pairs.put("cost_daily", List.of(dev.costlake.gold.CostDaily.compute(silver), dev.costlake.gold.CostDaily.compute(summary)));
+    pairs.put("allocation_coverage", List.of(dev.costlake.gold.AllocationCoverage.compute(silver), dev.costlake.gold.AllocationCoverage.compute(summary)));
+    pairs.put("tag_compliance", List.of(dev.costlake.gold.TagCompliance.compute(silver, o), dev.costlake.gold.TagCompliance.compute(summary, o)));
+    pairs.put("savings_daily", List.of(Savings.daily(silver), Savings.daily(summary)));
+    pairs.put("commitment_coverage_daily", List.of(CommitmentCoverage.daily(silver, EligibilityRules.bundled()), CommitmentCoverage.daily(summary, EligibilityRules.bundled())));
+    Dataset<Row> committed = CommitmentRows.committed(silver);
+    pairs.put("commitment_utilization_daily", List.of(CommitmentUtilization.daily(silver), CommitmentUtilization.daily(committed)));
+    pairs.put("commitment_utilization_monthly", List.of(CommitmentUtilization.monthly(silver), CommitmentUtilization.monthly(committed)));
+    pairs.put("commitment_inventory", List.of(CommitmentInventory.compute(silver), CommitmentInventory.compute(committed)));
+    for (Map.Entry<String, List<Dataset<Row>>> e : pairs.entrySet()) {
+      Dataset<Row> fromRows = e.getValue().get(0);
+      Dataset<Row> fromSummary = e.getValue().get(1);
+      assertEquals(types(fromRows), types(fromSummary), e.getKey() + ": column types");
+      assertTrue(fromRows.count() > 0, e.getKey() + " has rows");
+      List<Row> missing = fromRows.exceptAll(fromSummary).limit(3).collectAsList();
+      List<Row> extra = fromSummary.exceptAll(fromRows).limit(3).collectAsList();
+      assertTrue(missing.isEmpty() && extra.isEmpty(), e.getKey() + ": from every row, not from the summary " + missing + "; from the summary only " + extra);
+    }
+    summary.unpersist();
+    silver.unpersist();
+  }
+
+  private static List<String> types(Dataset<Row> df) {
+    return java.util.Arrays.stream(df.schema().fields()).map(f -> f.name() + ":" + f.dataType().simpleString()).toList();
+  }
 }

@@ -4,11 +4,11 @@ import static dev.costlake.commitments.CommitmentRows.ratio;
 import static dev.costlake.commitments.CommitmentRows.sum0;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import dev.costlake.gold.CostDaily;
+import dev.costlake.gold.SilverSummary;
 import dev.costlake.model.Focus;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +53,7 @@ public final class CommitmentCoverage {
           Focus.BillingCurrency,
           OWNER);
 
+  /** Coverage per day from silver rows or from their {@link SilverSummary}. */
   public static Dataset<Row> daily(Dataset<Row> silver, EligibilityRules rules) {
     Column covered =
         col(Focus.CommitmentDiscountId).isNotNull()
@@ -81,10 +82,10 @@ public final class CommitmentCoverage {
                 sum0(when(cov, coalesce(col("x__OnDemand"), zero)).otherwise(zero)).as(COVERED_OD),
                 sum0(col(Focus.EffectiveCost)).as(ELIGIBLE_EFF),
                 sum0(when(cov, col(Focus.EffectiveCost)).otherwise(zero)).as(COVERED_EFF),
-                count(lit(1)).as(ELIGIBLE_ROWS),
-                count(when(cov, lit(1))).as(COVERED_ROWS),
-                count(when(cov.and(functions.not(col("x__Listed"))), lit(1))).as(OUTSIDE_RULES),
-                count(when(col("x__OnDemand").isNull(), lit(1))).as(NO_OD_PRICE));
+                SilverSummary.count(rows).as(ELIGIBLE_ROWS),
+                SilverSummary.countWhen(rows, cov).as(COVERED_ROWS),
+                SilverSummary.countWhen(rows, cov.and(functions.not(col("x__Listed")))).as(OUTSIDE_RULES),
+                SilverSummary.countWhen(rows, col("x__OnDemand").isNull()).as(NO_OD_PRICE));
     for (String m : List.of(ELIGIBLE_OD, COVERED_OD, ELIGIBLE_EFF, COVERED_EFF)) {
       agg = agg.withColumn(m, col(m).cast(Focus.DECIMAL));
     }

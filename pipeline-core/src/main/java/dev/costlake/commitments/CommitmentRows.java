@@ -84,6 +84,47 @@ public final class CommitmentRows {
         .cast(Focus.DECIMAL);
   }
 
+  /**
+   * The columns the utilization and inventory tables read from a commitment's rows (those of
+   * them silver has): {@link #committed} keeps only these, so the rows are read once.
+   */
+  static final List<String> COMMITTED_COLUMNS =
+      List.of(
+          Focus.X_BILLING_PERIOD,
+          Focus.X_CHARGE_DATE,
+          Focus.AllocatedMethodId,
+          Focus.BillingAccountId,
+          Focus.BillingCurrency,
+          Focus.BillingPeriodStart,
+          Focus.BillingPeriodEnd,
+          Focus.ChargePeriodStart,
+          Focus.ChargePeriodEnd,
+          Focus.ChargeCategory,
+          Focus.ChargeFrequency,
+          Focus.CommitmentDiscountId,
+          Focus.CommitmentDiscountName,
+          Focus.CommitmentDiscountType,
+          Focus.CommitmentDiscountCategory,
+          Focus.CommitmentDiscountStatus,
+          Focus.CommitmentDiscountUnit,
+          Focus.CommitmentDiscountQuantity,
+          Focus.EffectiveCost,
+          Focus.BilledCost,
+          Focus.ServiceProviderName,
+          Focus.ProviderName,
+          Focus.SubAccountId,
+          Focus.SubAccountName,
+          TEAM,
+          Focus.X_EXTENSIONS);
+
+  /** Silver's rows of a commitment (CommitmentDiscountId set), narrowed to {@link #COMMITTED_COLUMNS}. */
+  public static Dataset<Row> committed(Dataset<Row> silver) {
+    List<String> present = Arrays.asList(silver.columns());
+    return silver
+        .where(col(Focus.CommitmentDiscountId).isNotNull())
+        .select(COMMITTED_COLUMNS.stream().filter(present::contains).map(functions::col).toArray(Column[]::new));
+  }
+
   /** Σ of a decimal expression, 0 when no row contributes (sums stay DECIMAL(38,12)). */
   public static Column sum0(Column c) {
     return coalesce(functions.sum(c), lit(0).cast(DataTypes.createDecimalType(38, 12)));

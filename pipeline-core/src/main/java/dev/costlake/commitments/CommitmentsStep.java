@@ -7,6 +7,7 @@ import dev.costlake.model.Tables;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Builds the commitment tables: utilization (daily, monthly) and coverage for the periods of the
@@ -41,16 +42,19 @@ public final class CommitmentsStep implements GoldStep {
     EligibilityRules rules = rules(ctx);
     String cond = ctx.periodCondition();
     List<String> byPeriod = List.of(Focus.X_BILLING_PERIOD);
-    Dataset<Row> silver = wh.read(Tables.COST_LINE_ITEMS).where(cond);
-    wh.replace(CommitmentUtilization.daily(silver), Tables.COMMITMENT_UTILIZATION_DAILY, cond, byPeriod, false);
-    wh.replace(CommitmentUtilization.monthly(silver), Tables.COMMITMENT_UTILIZATION_MONTHLY, cond, byPeriod, false);
-    wh.replace(CommitmentCoverage.daily(silver, rules), Tables.COMMITMENT_COVERAGE_DAILY, cond, byPeriod, false);
-    wh.replace(
-        CommitmentInventory.compute(wh.read(Tables.COST_LINE_ITEMS)),
-        Tables.COMMITMENT_INVENTORY,
-        "true",
-        List.of(),
-        false);
+    // A commitment's rows of every period, read once (few): utilization for the run's periods,
+    // the inventory from all of them. Coverage needs all usage rows: from the run's summary.
+    Dataset<Row> committed =
+        CommitmentRows.committed(wh.read(Tables.COST_LINE_ITEMS)).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Dataset<Row> inPeriods = committed.where(cond);
+      wh.replace(CommitmentUtilization.daily(inPeriods), Tables.COMMITMENT_UTILIZATION_DAILY, cond, byPeriod, false);
+      wh.replace(CommitmentUtilization.monthly(inPeriods), Tables.COMMITMENT_UTILIZATION_MONTHLY, cond, byPeriod, false);
+      wh.replace(CommitmentCoverage.daily(ctx.summary().rows(), rules), Tables.COMMITMENT_COVERAGE_DAILY, cond, byPeriod, false);
+      wh.replace(CommitmentInventory.compute(committed), Tables.COMMITMENT_INVENTORY, "true", List.of(), false);
+    } finally {
+      committed.unpersist(false);
+    }
     ctx.progress().accept("gold", "rebuilt commitment utilization and coverage for periods " + ctx.periods()
         + " (eligibility rules: " + rules.origin() + "), and " + Tables.COMMITMENT_INVENTORY);
   }

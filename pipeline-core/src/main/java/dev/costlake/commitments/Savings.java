@@ -3,12 +3,12 @@ package dev.costlake.commitments;
 import static dev.costlake.commitments.CommitmentRows.ratio;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.costlake.gold.CostDaily;
+import dev.costlake.gold.SilverSummary;
 import dev.costlake.model.Focus;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +79,7 @@ public final class Savings {
                 lit("")));
   }
 
+  /** Savings per day from silver rows or from their {@link SilverSummary}. */
   public static Dataset<Row> daily(Dataset<Row> silver) {
     Dataset<Row> rows =
         perRow(silver)
@@ -98,9 +99,9 @@ public final class Savings {
                 sum(col(NEGOTIATED)).as(NEGOTIATED),
                 sum(col(COMMITMENT)).as(COMMITMENT),
                 sum(col(TOTAL)).as(TOTAL),
-                count(when(list.isNull(), lit(1))).as(MISSING_LIST),
-                count(when(col(Focus.ContractedCost).isNull(), lit(1))).as(MISSING_CONTRACTED),
-                count(lit(1)).as(LINE_ITEMS));
+                SilverSummary.countWhen(rows, list.isNull()).as(MISSING_LIST),
+                SilverSummary.countWhen(rows, col(Focus.ContractedCost).isNull()).as(MISSING_CONTRACTED),
+                SilverSummary.count(rows).as(LINE_ITEMS));
     for (String m : List.of(LIST_KNOWN, CONTRACTED_KNOWN, Focus.EffectiveCost, EFFECTIVE_WITH_LIST, NEGOTIATED, COMMITMENT, TOTAL)) {
       agg = agg.withColumn(m, col(m).cast(Focus.DECIMAL));
     }

@@ -21,7 +21,7 @@ public final class SavingsStep implements GoldStep {
     }
     String cond = ctx.periodCondition();
     wh.replace(
-        Savings.daily(wh.read(Tables.COST_LINE_ITEMS).where(cond)),
+        Savings.daily(ctx.summary().rows()),
         Tables.SAVINGS_DAILY,
         cond,
         List.of(Focus.X_BILLING_PERIOD),

@@ -33,9 +33,14 @@ public final class TagValues {
    * the lookups in {@link #present} are compiled array searches.
    */
   public static Column entries(Column tags) {
+    return entriesOf(functions.map_entries(tags));
+  }
+
+  /** {@link #entries} of a tag map given as its {@code map_entries} (key/value structs). */
+  public static Column entriesOf(Column mapEntries) {
     Column normalized =
         functions.transform(
-            functions.map_entries(tags),
+            mapEntries,
             e -> functions.struct(TagKeys.normalize(e.getField("key")).as(KEY), trim(e.getField("value")).as(VALUE)));
     return functions.filter(normalized, e -> functions.length(e.getField(VALUE)).gt(0));
   }

@@ -1,7 +1,6 @@
 package dev.costlake.gold;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -56,11 +55,11 @@ public final class AllocationCoverage implements GoldStep {
   @Override
   public void build(Context ctx) {
     String cond = ctx.periodCondition();
-    Dataset<Row> silver = ctx.warehouse().read(Tables.COST_LINE_ITEMS).where(cond);
-    ctx.warehouse().replace(compute(silver), Tables.ALLOCATION_COVERAGE, cond, List.of(Focus.X_BILLING_PERIOD), false);
+    ctx.warehouse().replace(compute(ctx.summary().rows()), Tables.ALLOCATION_COVERAGE, cond, List.of(Focus.X_BILLING_PERIOD), false);
     ctx.progress().accept("gold", "rebuilt " + Tables.ALLOCATION_COVERAGE + " for periods " + ctx.periods());
   }
 
+  /** Coverage from silver rows or from their {@link SilverSummary}. */
   public static Dataset<Row> compute(Dataset<Row> silver) {
     Column cost = col(Focus.EffectiveCost);
     Column zero = lit(0).cast(Focus.DECIMAL);
@@ -74,8 +73,8 @@ public final class AllocationCoverage implements GoldStep {
     for (RuleType t : RuleType.values()) {
       aggs.add(sum(when(source.equalTo(t.label), cost).otherwise(zero)).as(costBy(t)));
     }
-    aggs.add(count(lit(1)).as(LINE_ITEMS));
-    aggs.add(count(when(unallocated, lit(1))).as(UNALLOCATED_LINE_ITEMS));
+    aggs.add(SilverSummary.count(silver).as(LINE_ITEMS));
+    aggs.add(SilverSummary.countWhen(silver, unallocated).as(UNALLOCATED_LINE_ITEMS));
     Dataset<Row> g =
         CostDaily.countable(silver)
             .groupBy(KEYS.stream().map(c -> col(c)).toArray(Column[]::new))

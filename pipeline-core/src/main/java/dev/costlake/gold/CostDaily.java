@@ -1,7 +1,6 @@
 package dev.costlake.gold;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -47,6 +46,7 @@ public final class CostDaily {
     return silver.where(col(Focus.AllocatedMethodId).isNull());
   }
 
+  /** cost_daily from silver rows or from their {@link SilverSummary}. */
   public static Dataset<Row> compute(Dataset<Row> silver) {
     Column commitmentPurchase =
         col(Focus.ChargeCategory)
@@ -62,6 +62,6 @@ public final class CostDaily {
             sum(when(commitmentPurchase, zero).otherwise(col(Focus.ListCost))).as(Focus.ListCost),
             sum(when(commitmentPurchase, zero).otherwise(col(Focus.ContractedCost)))
                 .as(Focus.ContractedCost),
-            count(lit(1)).as(LINE_ITEMS));
+            SilverSummary.count(silver).as(LINE_ITEMS));
   }
 }

@@ -1,7 +1,6 @@
 package dev.costlake.gold;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -58,8 +57,7 @@ public final class TagCompliance implements GoldStep {
   public void build(Context ctx) {
     Ownership o = MappingLoader.load(ctx.spark(), OwnershipConfig.from(ctx.config()));
     String cond = ctx.periodCondition();
-    Dataset<Row> silver = ctx.warehouse().read(Tables.COST_LINE_ITEMS).where(cond);
-    ctx.warehouse().replace(compute(silver, o), Tables.TAG_COMPLIANCE, cond, List.of(Focus.X_BILLING_PERIOD), false);
+    ctx.warehouse().replace(compute(ctx.summary().rows(), o), Tables.TAG_COMPLIANCE, cond, List.of(Focus.X_BILLING_PERIOD), false);
     ctx.progress().accept(
         "gold",
         "rebuilt " + Tables.TAG_COMPLIANCE + " for periods " + ctx.periods() + ", required tags "
@@ -73,7 +71,7 @@ public final class TagCompliance implements GoldStep {
       t = t.and(functions.coalesce(functions.not(col(Focus.ChargeCategory).isin(c.excludedChargeCategories().toArray())), lit(true)));
     }
     if (c.requireResourceId()) {
-      t = t.and(col(Focus.ResourceId).isNotNull());
+      t = t.and(functions.not(col(SilverSummary.RESOURCE_ID_NULL)));
     }
     return t;
   }
@@ -91,17 +89,22 @@ public final class TagCompliance implements GoldStep {
   }
 
   private static final String TAG_ENTRIES = "_tagEntries";
+  private static String presentFlag(int i) {
+    return "_p" + i;
+  }
 
+  private static String validFlag(int i) {
+    return "_v" + i;
+  }
+
+  /** Compliance from silver rows or from their {@link SilverSummary}. */
   public static Dataset<Row> compute(Dataset<Row> silver, Ownership o) {
     OwnershipConfig.Compliance c = o.config().compliance();
     Ownership.LoadedRule tagRule =
         o.rules().stream().filter(r -> r.rule().type() == OwnershipConfig.RuleType.TAG).findFirst().orElse(null);
-    Column tags = col(TAG_ENTRIES); // the lines' tags prepared once per line (TagValues.entries)
-    // Each line's presence and validity per required key, as flag columns; lines are summed by
-    // (keys, taggable, flags) first, so the per-key explode and the money sums run over groups,
-    // not over every line times the number of keys.
+    Column tags = col(TAG_ENTRIES); // the tags prepared once per row (TagValues.entries)
+    // Each row's presence and validity per required key, as flag columns.
     List<Column> flags = new ArrayList<>();
-    List<Column> checks = new ArrayList<>();
     int i = 0;
     for (String key : c.requiredTags()) {
       String dim = OwnershipConfig.dimension(key);
@@ -117,35 +120,43 @@ public final class TagCompliance implements GoldStep {
         present = TagValues.present(List.of(key), tags);
         valid = present;
       }
-      flags.add(present.isNotNull().as("_p" + i));
-      flags.add(valid.isNotNull().as("_v" + i));
-      checks.add(functions.struct(lit(key).as(TAG_KEY), col("_p" + i).as("present"), col("_v" + i).as("valid")));
+      flags.add(present.isNotNull().as(presentFlag(i)));
+      flags.add(valid.isNotNull().as(validFlag(i)));
       i++;
     }
-    Column zero = lit(0).cast(Focus.DECIMAL);
     List<Column> groupKeys = new ArrayList<>();
     for (String k : KEYS) {
       if (!k.equals(TAG_KEY)) {
         groupKeys.add(col(k));
       }
     }
+    Dataset<Row> lines = SilverSummary.withTagDimensions(CostDaily.countable(silver));
     List<Column> select = new ArrayList<>(groupKeys);
     select.add(taggable(c).as("_taggable"));
     select.addAll(flags);
     select.add(col(Focus.EffectiveCost));
-    Dataset<Row> lines =
-        CostDaily.countable(silver)
-            .withColumn(TAG_ENTRIES, TagValues.entries(col(Focus.X_TAGS_MAP)))
+    select.add(SilverSummary.lines(lines).as("_n"));
+    Dataset<Row> flagged =
+        lines.withColumn(TAG_ENTRIES, TagValues.entriesOf(col(SilverSummary.TAG_ENTRIES)))
             .select(select.toArray(new Column[0]));
+    // Rows are summed by (keys, taggable, flags) first, so the per-key explode and the money sums
+    // run over groups, not over every row times the number of keys.
     List<Column> byFlags = new ArrayList<>(groupKeys);
     byFlags.add(col("_taggable"));
     for (int k = 0; k < i; k++) {
-      byFlags.add(col("_p" + k));
-      byFlags.add(col("_v" + k));
+      byFlags.add(col(presentFlag(k)));
+      byFlags.add(col(validFlag(k)));
     }
     Dataset<Row> grouped =
-        lines.groupBy(byFlags.toArray(new Column[0]))
-            .agg(sum(col(Focus.EffectiveCost)).as("_cost"), count(lit(1)).as("_lines"));
+        flagged.groupBy(byFlags.toArray(new Column[0]))
+            .agg(sum(col(Focus.EffectiveCost)).as("_cost"), sum(col("_n")).as("_lines"));
+    List<Column> checks = new ArrayList<>();
+    for (int k = 0; k < i; k++) {
+      checks.add(
+          functions.struct(
+              lit(c.requiredTags().get(k)).as(TAG_KEY), col(presentFlag(k)).as("present"), col(validFlag(k)).as("valid")));
+    }
+    Column zero = lit(0).cast(Focus.DECIMAL);
     Column cost = col("_cost");
     Column isTaggable = col("_taggable");
     Column valid = isTaggable.and(col("_check.valid"));

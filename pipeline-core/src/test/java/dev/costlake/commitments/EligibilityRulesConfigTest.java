@@ -22,7 +22,7 @@ class EligibilityRulesConfigTest {
 
   private static GoldStep.Context ctx(String... overrides) {
     PipelineConfig c = ConfigLoader.load(null, List.of(overrides));
-    return new GoldStep.Context(TestSpark.get(), null, c, Set.of("2026-09"), "run", (a, b) -> {});
+    return new GoldStep.Context(TestSpark.get(), null, c, Set.of("2026-09"), "run", (a, b) -> {}, null);
   }
 
   @Test
