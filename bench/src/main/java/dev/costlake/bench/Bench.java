@@ -666,7 +666,9 @@ public final class Bench {
           // As scripts/finops: no spurious out-of-memory while compression codecs hold off GC.
           "-XX:+UnlockDiagnosticVMOptions", "-XX:GCLockerRetryAllocationCount=100",
           // As scripts/finops: Spark's large generated methods compiled, not interpreted.
-          "-XX:-DontCompileHugeMethods");
+          "-XX:-DontCompileHugeMethods",
+          // As scripts/finops: the throughput collector.
+          "-XX:+UseParallelGC");
 
   static ObjectMapper mapper() {
     return new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
