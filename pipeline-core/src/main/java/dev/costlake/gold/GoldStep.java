@@ -8,8 +8,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * A derived table family built after silver and {@code cost_daily}: it reads the run's {@link
- * SilverSummary} or silver (and earlier steps' tables) for the billing periods the run touched and replaces those periods in its own
- * tables, each table in one commit. Steps run in the order {@link GoldSteps#all} lists them.
+ * SilverSummary} or silver (and earlier steps' tables) for the billing periods the run touched
+ * and replaces those periods in its own tables, each table in one commit. Steps run in the
+ * order {@link GoldSteps#all} lists them.
  */
 public interface GoldStep {
   /** Short name, shown in progress and step timings. */
