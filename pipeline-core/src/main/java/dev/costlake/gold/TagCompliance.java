@@ -89,13 +89,6 @@ public final class TagCompliance implements GoldStep {
   }
 
   private static final String TAG_ENTRIES = "_tagEntries";
-  private static String presentFlag(int i) {
-    return "_p" + i;
-  }
-
-  private static String validFlag(int i) {
-    return "_v" + i;
-  }
 
   /** Compliance from silver rows or from their {@link SilverSummary}. */
   public static Dataset<Row> compute(Dataset<Row> silver, Ownership o) {
@@ -105,6 +98,7 @@ public final class TagCompliance implements GoldStep {
     Column tags = col(TAG_ENTRIES); // the tags prepared once per row (TagValues.entries)
     // Each row's presence and validity per required key, as flag columns.
     List<Column> flags = new ArrayList<>();
+    List<Column> checks = new ArrayList<>();
     int i = 0;
     for (String key : c.requiredTags()) {
       String dim = OwnershipConfig.dimension(key);
@@ -120,8 +114,9 @@ public final class TagCompliance implements GoldStep {
         present = TagValues.present(List.of(key), tags);
         valid = present;
       }
-      flags.add(present.isNotNull().as(presentFlag(i)));
-      flags.add(valid.isNotNull().as(validFlag(i)));
+      flags.add(present.isNotNull().as("_p" + i));
+      flags.add(valid.isNotNull().as("_v" + i));
+      checks.add(functions.struct(lit(key).as(TAG_KEY), col("_p" + i).as("present"), col("_v" + i).as("valid")));
       i++;
     }
     List<Column> groupKeys = new ArrayList<>();
@@ -144,18 +139,12 @@ public final class TagCompliance implements GoldStep {
     List<Column> byFlags = new ArrayList<>(groupKeys);
     byFlags.add(col("_taggable"));
     for (int k = 0; k < i; k++) {
-      byFlags.add(col(presentFlag(k)));
-      byFlags.add(col(validFlag(k)));
+      byFlags.add(col("_p" + k));
+      byFlags.add(col("_v" + k));
     }
     Dataset<Row> grouped =
         flagged.groupBy(byFlags.toArray(new Column[0]))
             .agg(sum(col(Focus.EffectiveCost)).as("_cost"), sum(col("_n")).as("_lines"));
-    List<Column> checks = new ArrayList<>();
-    for (int k = 0; k < i; k++) {
-      checks.add(
-          functions.struct(
-              lit(c.requiredTags().get(k)).as(TAG_KEY), col(presentFlag(k)).as("present"), col(validFlag(k)).as("valid")));
-    }
     Column zero = lit(0).cast(Focus.DECIMAL);
     Column cost = col("_cost");
     Column isTaggable = col("_taggable");

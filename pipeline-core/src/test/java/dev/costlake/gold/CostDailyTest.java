@@ -19,28 +19,30 @@ import org.junit.jupiter.api.Test;
 class CostDailyTest {
   private final SparkSession spark = TestSpark.get();
 
+  /** The silver columns cost_daily reads (SilverSummaryTest adds the tag dimensions' inputs). */
+  static final StructType SCHEMA =
+      new StructType()
+          .add(Focus.X_BILLING_PERIOD, DataTypes.StringType)
+          .add(Focus.X_CHARGE_DATE, DataTypes.DateType)
+          .add(Focus.ServiceProviderName, DataTypes.StringType)
+          .add(Focus.BillingAccountId, DataTypes.StringType)
+          .add(Focus.BillingAccountName, DataTypes.StringType)
+          .add(Focus.SubAccountId, DataTypes.StringType)
+          .add(Focus.SubAccountName, DataTypes.StringType)
+          .add(Focus.ServiceCategory, DataTypes.StringType)
+          .add(Focus.ServiceName, DataTypes.StringType)
+          .add(Focus.RegionId, DataTypes.StringType)
+          .add(Focus.BillingCurrency, DataTypes.StringType)
+          .add(Focus.ChargeCategory, DataTypes.StringType)
+          .add(Focus.CommitmentDiscountId, DataTypes.StringType)
+          .add(Focus.BilledCost, Focus.DECIMAL)
+          .add(Focus.EffectiveCost, Focus.DECIMAL)
+          .add(Focus.ListCost, Focus.DECIMAL)
+          .add(Focus.ContractedCost, Focus.DECIMAL)
+          .add(Focus.AllocatedMethodId, DataTypes.StringType);
+
   private Dataset<Row> silver(Object[]... rows) {
-    StructType s =
-        new StructType()
-            .add(Focus.X_BILLING_PERIOD, DataTypes.StringType)
-            .add(Focus.X_CHARGE_DATE, DataTypes.DateType)
-            .add(Focus.ServiceProviderName, DataTypes.StringType)
-            .add(Focus.BillingAccountId, DataTypes.StringType)
-            .add(Focus.BillingAccountName, DataTypes.StringType)
-            .add(Focus.SubAccountId, DataTypes.StringType)
-            .add(Focus.SubAccountName, DataTypes.StringType)
-            .add(Focus.ServiceCategory, DataTypes.StringType)
-            .add(Focus.ServiceName, DataTypes.StringType)
-            .add(Focus.RegionId, DataTypes.StringType)
-            .add(Focus.BillingCurrency, DataTypes.StringType)
-            .add(Focus.ChargeCategory, DataTypes.StringType)
-            .add(Focus.CommitmentDiscountId, DataTypes.StringType)
-            .add(Focus.BilledCost, Focus.DECIMAL)
-            .add(Focus.EffectiveCost, Focus.DECIMAL)
-            .add(Focus.ListCost, Focus.DECIMAL)
-            .add(Focus.ContractedCost, Focus.DECIMAL)
-            .add(Focus.AllocatedMethodId, DataTypes.StringType);
-    return spark.createDataFrame(java.util.Arrays.stream(rows).map(RowFactory::create).toList(), s);
+    return spark.createDataFrame(java.util.Arrays.stream(rows).map(RowFactory::create).toList(), SCHEMA);
   }
 
   private static Object[] line(String cur, String cat, String commitment, String billed, String eff, String list) {

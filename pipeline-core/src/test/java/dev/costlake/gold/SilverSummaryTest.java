@@ -24,34 +24,16 @@ class SilverSummaryTest {
   private final SparkSession spark = TestSpark.get();
 
   private static final StructType SCHEMA =
-      new StructType()
-          .add(Focus.X_BILLING_PERIOD, DataTypes.StringType)
-          .add(Focus.X_CHARGE_DATE, DataTypes.DateType)
-          .add(Focus.ServiceProviderName, DataTypes.StringType)
-          .add(Focus.BillingAccountId, DataTypes.StringType)
-          .add(Focus.BillingAccountName, DataTypes.StringType)
-          .add(Focus.SubAccountId, DataTypes.StringType)
-          .add(Focus.SubAccountName, DataTypes.StringType)
-          .add(Focus.ServiceCategory, DataTypes.StringType)
-          .add(Focus.ServiceName, DataTypes.StringType)
-          .add(Focus.RegionId, DataTypes.StringType)
-          .add(Focus.BillingCurrency, DataTypes.StringType)
-          .add(Focus.ChargeCategory, DataTypes.StringType)
-          .add(Focus.CommitmentDiscountId, DataTypes.StringType)
-          .add(Focus.AllocatedMethodId, DataTypes.StringType)
+      CostDailyTest.SCHEMA
           .add(Focus.ResourceId, DataTypes.StringType)
-          .add(Focus.X_TAGS_MAP, DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
-          .add(Focus.BilledCost, Focus.DECIMAL)
-          .add(Focus.EffectiveCost, Focus.DECIMAL)
-          .add(Focus.ListCost, Focus.DECIMAL)
-          .add(Focus.ContractedCost, Focus.DECIMAL);
+          .add(Focus.X_TAGS_MAP, DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
 
   private static Row line(String cur, String method, String resource, String billed, String eff, String list) {
     return RowFactory.create(
         "2026-09", Date.valueOf("2026-09-02"), "AWS", "111", "Payer", "222", "Dev", "Compute", "EC2",
-        "us-east-1", cur, "Usage", null, method, resource,
-        Map.of("team", "a"),
-        new BigDecimal(billed), new BigDecimal(eff), list == null ? null : new BigDecimal(list), new BigDecimal(list == null ? "0" : list));
+        "us-east-1", cur, "Usage", null,
+        new BigDecimal(billed), new BigDecimal(eff), list == null ? null : new BigDecimal(list), new BigDecimal(list == null ? "0" : list),
+        method, resource, Map.of("team", "a"));
   }
 
   @Test
